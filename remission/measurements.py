@@ -1,0 +1,165 @@
+"""Lesions, visits and sizes: what the user records, read exactly.
+
+Sizes become :class:`fractions.Fraction` straight from the decimal the user typed, so
+23.1 mm is exactly 231/10 and a threshold of exactly 30 % is met exactly (a float
+``33 * 0.7`` is 23.099999999999998, which would miss it).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from fractions import Fraction
+from typing import Final
+
+from remission.errors import Problems
+from remission.response import NonTargetStatus
+
+__all__ = [
+    "TOO_SMALL",
+    "Lesion",
+    "Size",
+    "Unit",
+    "Visit",
+    "exact",
+]
+
+TOO_SMALL: Final = "too-small"
+"""Record a lesion that is present but too small to measure (RECIST 1.1 section 4.3.2)."""
+
+Size = float | int | str | Decimal | Fraction | None
+"""A size as typed: a number, a decimal string, ``TOO_SMALL``, or ``None`` (not assessed)."""
+
+
+class Unit(StrEnum):
+    """The unit sizes were recorded in; converted to millimetres explicitly, never guessed.
+
+    Examples:
+        >>> Unit("cm").to_mm(Fraction("1.5"))
+        Fraction(15, 1)
+    """
+
+    MM = "mm"
+    CM = "cm"
+
+    def to_mm(self, value: Fraction) -> Fraction:
+        """Convert exactly."""
+        return value * 10 if self is Unit.CM else value
+
+
+@dataclass(frozen=True)
+class Lesion:
+    """A target lesion, with what RECIST needs beyond its size.
+
+    ``size_mm`` is the longest diameter, or the short axis for a lymph node
+    (RECIST 1.1 section 3.1.1); ``perpendicular_mm`` is the second diameter WHO multiplies
+    by. Sizes are in the unit of the call (millimetres unless ``unit="cm"`` is given).
+
+    Examples:
+        >>> Lesion(size_mm=12.0, node=True, organ="axilla", name="N1").node
+        True
+    """
+
+    size_mm: Size
+    perpendicular_mm: Size = None
+    node: bool = False
+    organ: str | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One assessment: the day, each target's size, non-target status and new lesions.
+
+    ``day`` counts from the baseline visit (baseline = day 0). ``targets`` maps a lesion
+    name to its size (or a :class:`Lesion`); a lesion left out, or given as ``None``, was
+    not assessed. ``non_target`` is ``"absent"``, ``"present"``, ``"progression"`` or
+    ``"not-assessed"``; ``None`` means the patient has no non-target disease.
+    """
+
+    day: int
+    targets: Mapping[str, Size | Lesion] = field(default_factory=dict)
+    non_target: str | None = None
+    new_lesions: bool = False
+    label: str | None = None
+    new_lesion_sites: tuple[str, ...] = ()
+    """Where new disease was seen (e.g. ``"bone"``), to name a recurrence after CR."""
+
+    @property
+    def name(self) -> str:
+        """The label if given, else "day N"."""
+        return self.label or f"day {self.day}"
+
+
+def exact(value: object, unit: Unit, problems: Problems, where: str, field_name: str) -> Fraction | None:
+    """Read one size exactly in millimetres; record a problem and return None if it is bad.
+
+    Floats are read through their shortest decimal form (``repr``), so ``23.1`` is
+    231/10, which is what the user typed.
+
+    Examples:
+        >>> found = Problems()
+        >>> exact(23.1, Unit.MM, found, "lesion T1", "size_mm")
+        Fraction(231, 10)
+        >>> exact("2,5", Unit.CM, found, "lesion T2", "size_mm") is None
+        True
+        >>> print(found.items[0])
+        lesion T2, size_mm: '2,5' is not a number. Fix: type a number with a decimal point, e.g. 12.5 (no units, no commas).
+    """
+    fix = "type a number with a decimal point, e.g. 12.5 (no units, no commas)"
+    if isinstance(value, bool):
+        problems.add(where, field_name, f"{value!r} is not a size", fix)
+        return None
+    number: Fraction
+    if isinstance(value, Fraction):
+        number = value
+    elif isinstance(value, int):
+        number = Fraction(value)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            problems.add(where, field_name, f"is {value!r}", "enter a finite size in mm")
+            return None
+        number = Fraction(Decimal(repr(value)))
+    elif isinstance(value, (str, Decimal)):
+        try:
+            decimal = Decimal(value.strip() if isinstance(value, str) else value)
+        except InvalidOperation:
+            problems.add(where, field_name, f"{value!r} is not a number", fix)
+            return None
+        if not decimal.is_finite():
+            problems.add(where, field_name, f"is {value!r}", "enter a finite size in mm")
+            return None
+        number = Fraction(decimal)
+    else:
+        problems.add(where, field_name, f"{value!r} is not a number", fix)
+        return None
+    if number < 0:
+        problems.add(
+            where,
+            field_name,
+            f"is negative ({value})",
+            "enter 0 for a lesion that has disappeared, or the measured size",
+        )
+        return None
+    return unit.to_mm(number)
+
+
+def non_target_status(value: str | None, problems: Problems, where: str) -> NonTargetStatus | None:
+    """Read a non-target status, tolerant of case and spaces.
+
+    Examples:
+        >>> non_target_status("Not assessed", Problems(), "day 56")
+        <NonTargetStatus.NOT_ASSESSED: 'not-assessed'>
+    """
+    if value is None:
+        return None
+    key = str(value).strip().lower().replace(" ", "-").replace("_", "-")
+    try:
+        return NonTargetStatus(key)
+    except ValueError:
+        allowed = ", ".join(s.value for s in NonTargetStatus)
+        problems.add(where, "non_target", f"{value!r} is not a status", f"use one of {allowed}")
+        return None
