@@ -81,8 +81,7 @@ EISENHAUER_2009 = Paper(
     short="Eisenhauer et al. 2009 (RECIST 1.1)",
     authors="Eisenhauer EA, Therasse P, Bogaerts J, et al.",
     title=(
-        "New response evaluation criteria in solid tumours: "
-        "revised RECIST guideline (version 1.1)"
+        "New response evaluation criteria in solid tumours: revised RECIST guideline (version 1.1)"
     ),
     journal="Eur J Cancer 2009;45:228-247",
     doi="10.1016/j.ejca.2008.10.026",

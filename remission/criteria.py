@@ -109,8 +109,11 @@ class Shrinkage:
 
 @dataclass(frozen=True)
 class Growth:
-    """Progression: at least ``(1 + fraction) ×`` the reference, and (when set) at least
-    ``min_increase_mm`` more, judged on the sum or on any one lesion."""
+    """Progression: at least ``(1 + fraction) ×`` the reference, and more than it.
+
+    When ``min_increase_mm`` is set the increase must also be at least that many mm;
+    ``scope`` says whether the sum or any one lesion is judged.
+    """
 
     fraction: Fraction
     reference: Reference
@@ -356,7 +359,6 @@ def _conventional_table(cite: Callable[[str, str], Rule], where: str) -> tuple[R
     )
 
 
-
 RECIST_1_1 = Criteria(
     name="recist1.1",
     title="RECIST 1.1",
@@ -384,8 +386,7 @@ RECIST_1_1 = Criteria(
     ),
     complete=_r11(
         "section 4.3.1",
-        "CR: all non-nodal target lesions gone and every target lymph node below 10 mm "
-        "short axis",
+        "CR: all non-nodal target lesions gone and every target lymph node below 10 mm short axis",
     ),
     stable=_r11(
         "section 4.3.1",
@@ -637,6 +638,13 @@ def get_criteria(criteria: str | Criteria) -> Criteria:
     if found is None:
         names = ", ".join(CRITERIA)
         raise InvalidInput(
-            [Problem("criteria", "criteria", f"{criteria!r} is not a criteria set", f"use one of {names}")]
+            [
+                Problem(
+                    "criteria",
+                    "criteria",
+                    f"{criteria!r} is not a criteria set",
+                    f"use one of {names}",
+                )
+            ]
         )
     return found

@@ -94,7 +94,9 @@ class Visit:
         return self.label or f"day {self.day}"
 
 
-def exact(value: object, unit: Unit, problems: Problems, where: str, field_name: str) -> Fraction | None:
+def exact(
+    value: object, unit: Unit, problems: Problems, where: str, field_name: str
+) -> Fraction | None:
     """Read one size exactly in millimetres; record a problem and return None if it is bad.
 
     Floats are read through their shortest decimal form (``repr``), so ``23.1`` is

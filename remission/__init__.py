@@ -1,0 +1,48 @@
+"""remission: rule-based tumour-response classification, explained.
+
+Classify baseline and follow-up tumour measurements under the founding document's
+50 % rule (``basic``, the default), WHO 1981, RECIST 1.0 or RECIST 1.1, with the numbers,
+the rule that fired and its citation, in clinician and patient words.
+
+Examples:
+    >>> import remission
+    >>> r = remission.classify([52.0, 31.0], [20.0, 11.0], criteria="recist1.1")
+    >>> r.response
+    <Response.PR: 'PR'>
+"""
+
+from remission.best import BestResponse, best_response
+from remission.criteria import CRITERIA, Criteria, get_criteria
+from remission.engine import Assessment, LesionResult, Series, classify, classify_series, compare
+from remission.errors import Deviation, InvalidInput, Problem
+from remission.explain import Explanation
+from remission.measurements import TOO_SMALL, Lesion, Unit, Visit
+from remission.response import NonTargetStatus, Response
+from remission.wording import DISCLAIMER
+
+__all__ = [
+    "CRITERIA",
+    "DISCLAIMER",
+    "TOO_SMALL",
+    "Assessment",
+    "BestResponse",
+    "Criteria",
+    "Deviation",
+    "Explanation",
+    "InvalidInput",
+    "Lesion",
+    "LesionResult",
+    "NonTargetStatus",
+    "Problem",
+    "Response",
+    "Series",
+    "Unit",
+    "Visit",
+    "best_response",
+    "classify",
+    "classify_series",
+    "compare",
+    "get_criteria",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,229 @@
+"""Best overall response across visits, with confirmation, as RECIST 1.1 section 4.4.3.
+
+The options are admiralonco's (``derive_param_confirmed_bor``) so trial programmers get
+the same answers: a CR or PR is confirmed by a later assessment at least
+``confirmation_days`` later (no "+1"); between the two, at most ``max_ne_between`` NE
+assessments and (for PR, when ``accept_sd``) one SD may lie; an unconfirmed CR or PR,
+and SD or NON-CR/NON-PD, count as SD (or themselves) only once ``sd_min_days`` have passed
+since baseline, else NE (RECIST 1.1 Table 3; section 4.6.1). Assessments after the first
+PD do not count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from remission.citations import EISENHAUER_2009, Citation
+from remission.criteria import Rule
+from remission.errors import Deviation, Problems
+from remission.explain import Explanation
+from remission.response import Response
+
+__all__ = ["BestResponse", "Counted", "best_response"]
+
+_TABLE_3 = Rule(
+    "Best overall response: the best time-point response from the start of treatment "
+    "until progression, confirmed when required",
+    Citation(EISENHAUER_2009, "section 4.4.3 and Table 3"),
+)
+_NO_CONFIRMATION = Rule(
+    "Best overall response without confirmation: the best time-point response; SD must "
+    "be met at least the minimum interval after baseline",
+    Citation(EISENHAUER_2009, "sections 4.4.3 and 4.6.1"),
+)
+
+
+@dataclass(frozen=True)
+class Counted:
+    """How one assessment entered the best response."""
+
+    day: int
+    recorded: Response
+    counted_as: Response
+    why: str
+
+
+@dataclass(frozen=True)
+class BestResponse:
+    """The best overall response, the visits that gave and confirmed it, and why."""
+
+    response: Response
+    day: int | None
+    confirmed_day: int | None
+    explanation: Explanation
+    counted: tuple[Counted, ...] = ()
+    warnings: tuple[Deviation, ...] = ()
+
+
+def best_response(
+    assessments: Iterable[tuple[int, str | Response]],
+    *,
+    confirmation_days: int | None = None,
+    sd_min_days: int = 42,
+    max_ne_between: int = 1,
+    accept_sd: bool = False,
+) -> BestResponse:
+    """Best overall response from recorded time-point responses ``(day, code)``.
+
+    Days count from baseline. ``confirmation_days=None`` means no confirmation is
+    required (RECIST 1.1 section 4.6.1: randomised trials).
+
+    Examples:
+        >>> b = best_response([(56, "SD"), (84, "PR"), (112, "PR"), (168, "PD")],
+        ...                   confirmation_days=28, sd_min_days=42)
+        >>> b.response, b.day, b.confirmed_day
+        (<Response.PR: 'PR'>, 84, 112)
+        >>> best_response([(28, "CR"), (56, "PD")], confirmation_days=28).response
+        <Response.PD: 'PD'>
+        >>> best_response([(42, "PR"), (84, "SD")], confirmation_days=28).response
+        <Response.SD: 'SD'>
+    """
+    visits = _read(assessments)
+    kept: list[tuple[int, Response]] = []
+    for day, response in visits:
+        kept.append((day, response))
+        if response is Response.PD:
+            break
+    ignored = len(visits) - len(kept)
+
+    counted: list[Counted] = []
+    confirmations: dict[int, int] = {}
+    for index, (day, response) in enumerate(kept):
+        if response in (Response.CR, Response.PR) and confirmation_days is not None:
+            confirmed = _confirming_day(kept, index, confirmation_days, max_ne_between, accept_sd)
+            if confirmed is not None:
+                confirmations[index] = confirmed
+                why = f"confirmed by day {confirmed}"
+                counted.append(Counted(day, response, response, why))
+                continue
+            fallback, why = _too_early(day, sd_min_days, Response.SD)
+            counted.append(Counted(day, response, fallback, f"not confirmed; {why}"))
+        elif response in (Response.SD, Response.NON_CR_NON_PD):
+            counted_as, why = _too_early(day, sd_min_days, response)
+            counted.append(Counted(day, response, counted_as, why))
+        else:
+            counted.append(Counted(day, response, response, "as recorded"))
+
+    warnings = _cr_then_pr(kept)
+    if not counted:
+        return BestResponse(
+            Response.NE,
+            None,
+            None,
+            Explanation(
+                clinician="No follow-up assessment: best overall response is NE.",
+                patient="There is no follow-up measurement yet, so there is no best response.",
+                rule=_TABLE_3 if confirmation_days is not None else _NO_CONFIRMATION,
+            ),
+        )
+    best_index = max(range(len(counted)), key=lambda i: (counted[i].counted_as.rank, -i))
+    best = counted[best_index]
+    confirmed_day = confirmations.get(best_index)
+    rule = _TABLE_3 if confirmation_days is not None else _NO_CONFIRMATION
+    trail = "; ".join(
+        f"day {c.day} {c.recorded.value}"
+        + ("" if c.counted_as is c.recorded else f" → {c.counted_as.value}")
+        + f" ({c.why})"
+        for c in counted
+    )
+    clinician = (
+        f"Best overall response {best.counted_as.value} ({best.counted_as.label.lower()}), "
+        f"from the assessment on day {best.day}"
+        + (f", confirmed on day {confirmed_day}" if confirmed_day is not None else "")
+        + f". Assessments: {trail}."
+        + (f" {ignored} assessment(s) after the first PD were not counted." if ignored else "")
+    )
+    patient = (
+        f"Looking at all the visits together, the best result so far is: "
+        f"{best.counted_as.patient_label.lower()}."
+    )
+    return BestResponse(
+        best.counted_as,
+        best.day,
+        confirmed_day,
+        Explanation(
+            clinician=clinician, patient=patient, rule=rule, warnings=tuple(map(str, warnings))
+        ),
+        tuple(counted),
+        tuple(warnings),
+    )
+
+
+def _read(assessments: Iterable[tuple[int, str | Response]]) -> list[tuple[int, Response]]:
+    problems = Problems()
+    visits: list[tuple[int, Response]] = []
+    for position, (day, code) in enumerate(assessments, start=1):
+        where = f"assessment {position}"
+        try:
+            response = Response(str(code).strip().upper())
+        except ValueError:
+            codes = ", ".join(r.value for r in Response)
+            problems.add(
+                where, "response", f"{code!r} is not a response code", f"use one of {codes}"
+            )
+            continue
+        if isinstance(day, bool) or not isinstance(day, int):
+            problems.add(where, "day", f"{day!r} is not a whole number", "give days since baseline")
+            continue
+        if visits and day <= visits[-1][0]:
+            problems.add(
+                where,
+                "day",
+                f"day {day} is not after day {visits[-1][0]}",
+                "list assessments in time order, one per day",
+            )
+        visits.append((day, response))
+    problems.raise_if_any()
+    return visits
+
+
+def _too_early(day: int, sd_min_days: int, response: Response) -> tuple[Response, str]:
+    if day >= sd_min_days:
+        return response, f"counted as {response.value}: day {day} ≥ {sd_min_days}"
+    return Response.NE, f"day {day} is before the minimum of {sd_min_days} days for SD"
+
+
+def _confirming_day(
+    visits: Sequence[tuple[int, Response]],
+    index: int,
+    confirmation_days: int,
+    max_ne_between: int,
+    accept_sd: bool,
+) -> int | None:
+    """The day of the first later assessment that confirms ``visits[index]``."""
+    day, response = visits[index]
+    confirming = {Response.CR} if response is Response.CR else {Response.CR, Response.PR}
+    between_ok = (
+        {Response.CR, Response.NE}
+        if response is Response.CR
+        else {Response.CR, Response.PR, Response.NE}
+    )
+    ne_seen = sd_seen = 0
+    for later_day, later in visits[index + 1 :]:
+        if later_day >= day + confirmation_days and later in confirming:
+            return later_day
+        if later is Response.NE:
+            ne_seen += 1
+        elif later is Response.SD and accept_sd and response is Response.PR:
+            sd_seen += 1
+        elif later not in between_ok:
+            return None
+        if ne_seen > max_ne_between or sd_seen > 1:
+            return None
+    return None
+
+
+def _cr_then_pr(visits: Sequence[tuple[int, Response]]) -> list[Deviation]:
+    """Flag CR followed by PR: RECIST 1.1 Table 3 footnote calls for a data check."""
+    return [
+        Deviation(
+            f"day {later_day}",
+            "PR after CR: if the CR was real, disease coming back is PD; if the CR was "
+            "doubtful, record it as PR",
+            "Eisenhauer et al. 2009 (RECIST 1.1), Table 3 footnote",
+        )
+        for (_, first), (later_day, later) in pairwise(visits)
+        if first is Response.CR and later is Response.PR
+    ]

@@ -1,0 +1,778 @@
+"""The one engine: any :class:`~remission.criteria.Criteria` applied to any patient.
+
+There is no ``if criteria == ...`` here. Every difference between WHO 1981, RECIST 1.0,
+RECIST 1.1 and the basic rule lives in the criteria data; this module reads sizes
+exactly, decides the target response in the papers' order (reappearance and growth
+before shrinkage, so a rebound from the nadir is never called a response), and looks the
+overall response up in the criteria's table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from remission.best import BestResponse, best_response
+from remission.criteria import CRITERIA, Criteria, Measure, Reference, Rule, Scope, get_criteria
+from remission.errors import Deviation, InvalidInput, Problem, Problems
+from remission.explain import Explanation, explain
+from remission.measurements import TOO_SMALL, Lesion, Size, Unit, Visit, exact, non_target_status
+from remission.response import NonTargetStatus, Response
+
+__all__ = [
+    "Assessment",
+    "LesionResult",
+    "Series",
+    "classify",
+    "classify_series",
+    "compare",
+]
+
+_MAX_DAYS = 365
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class LesionResult:
+    """One target lesion at one visit, as it entered the sum."""
+
+    name: str
+    node: bool
+    organ: str | None
+    value: Fraction | None
+    """Diameter (mm) or product (mm²) that was summed; ``None`` = not assessed."""
+    baseline: Fraction
+    nadir: Fraction
+    """This lesion's smallest previous value (baseline included)."""
+    status: str
+    """``measured``, ``too small``, ``gone`` or ``not assessed``."""
+
+    @property
+    def value_mm(self) -> float | None:
+        """The value as a float, for tables and charts."""
+        return None if self.value is None else float(self.value)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The response at one follow-up visit, with every number behind it.
+
+    Exact values are kept as fractions (``baseline``, ``nadir``, ``current``); the
+    ``*_mm`` and ``percent_*`` properties give floats for display and tables. When the
+    criteria multiply diameters, values are areas in mm² (see ``unit``).
+    """
+
+    criteria: Criteria
+    day: int
+    visit: str
+    response: Response
+    target_response: Response | None
+    non_target_response: Response | None
+    new_lesions: bool
+    measure: Measure
+    baseline: Fraction | None
+    nadir: Fraction | None
+    current: Fraction | None
+    all_assessed: bool
+    lesions: tuple[LesionResult, ...]
+    target_rule: Rule | None
+    table_rule: Rule
+    explanation: Explanation
+    warnings: tuple[Deviation, ...] = ()
+
+    @property
+    def unit(self) -> str:
+        """``mm`` for sums of diameters, ``mm²`` for sums of products."""
+        return "mm²" if self.measure is Measure.PRODUCT else "mm"
+
+    @property
+    def rule(self) -> Rule:
+        """The rule that decided the overall response."""
+        return self.explanation.rule
+
+    @property
+    def sum_mm(self) -> float | None:
+        """Sum of the target lesions assessed at this visit."""
+        return _float(self.current)
+
+    @property
+    def baseline_sum_mm(self) -> float | None:
+        """Baseline sum of the target lesions."""
+        return _float(self.baseline)
+
+    @property
+    def nadir_mm(self) -> float | None:
+        """Smallest previous sum, baseline included."""
+        return _float(self.nadir)
+
+    @property
+    def change_from_baseline(self) -> Fraction | None:
+        """Exact fractional change from baseline (−0.3 = 30 % smaller)."""
+        if self.current is None or self.baseline is None or not self.all_assessed:
+            return None
+        return (self.current - self.baseline) / self.baseline
+
+    @property
+    def change_from_nadir(self) -> Fraction | None:
+        """Exact fractional change from the nadir; ``None`` when the nadir is 0."""
+        if self.current is None or not self.nadir or not self.all_assessed:
+            return None
+        return (self.current - self.nadir) / self.nadir
+
+    @property
+    def percent_change(self) -> float | None:
+        """Change from baseline in %, negative = shrinkage."""
+        change = self.change_from_baseline
+        return None if change is None else float(change * 100)
+
+    @property
+    def percent_change_nadir(self) -> float | None:
+        """Change from the nadir in %; ``None`` when undefined (nadir 0)."""
+        change = self.change_from_nadir
+        return None if change is None else float(change * 100)
+
+
+@dataclass(frozen=True)
+class Series:
+    """Every follow-up of one patient, and the best overall response."""
+
+    criteria: Criteria
+    baseline_day: int
+    baseline: Fraction | None
+    visits: tuple[Assessment, ...]
+    best_response: BestResponse
+    warnings: tuple[Deviation, ...]
+
+    @property
+    def baseline_sum_mm(self) -> float | None:
+        """Baseline sum of the target lesions."""
+        return _float(self.baseline)
+
+    @property
+    def best_percent_change(self) -> float | None:
+        """The largest shrinkage from baseline (or smallest growth), up to the first PD.
+
+        This is the value a waterfall plot shows for the patient.
+        """
+        changes = [
+            v.change_from_baseline
+            for v in _until_first_pd(self.visits)
+            if v.change_from_baseline is not None
+        ]
+        return float(min(changes) * 100) if changes else None
+
+
+def _until_first_pd(visits: Sequence[Assessment]) -> list[Assessment]:
+    kept: list[Assessment] = []
+    for visit in visits:
+        kept.append(visit)
+        if visit.response is Response.PD:
+            break
+    return kept
+
+
+def _float(value: Fraction | None) -> float | None:
+    return None if value is None else float(value)
+
+
+# --------------------------------------------------------------------------- reading input
+
+
+@dataclass(frozen=True)
+class _Target:
+    name: str
+    node: bool
+    organ: str | None
+
+
+@dataclass(frozen=True)
+class _Reading:
+    diameter: Fraction | None  # None = not assessed
+    perpendicular: Fraction | None
+    too_small: bool
+
+
+@dataclass(frozen=True)
+class _VisitData:
+    day: int
+    name: str
+    readings: tuple[_Reading, ...]
+    non_target: NonTargetStatus | None
+    new_lesions: bool
+    sites: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Case:
+    targets: tuple[_Target, ...]
+    visits: tuple[_VisitData, ...]
+    has_non_target: bool
+
+
+def _reading(value: Size | Lesion, unit: Unit, problems: Problems, where: str) -> _Reading:
+    size: object = value.size_mm if isinstance(value, Lesion) else value
+    perpendicular = value.perpendicular_mm if isinstance(value, Lesion) else None
+    if size is None:
+        return _Reading(None, None, too_small=False)
+    if isinstance(size, str) and size.strip().lower().replace(" ", "-") == TOO_SMALL:
+        return _Reading(None, None, too_small=True)
+    diameter = exact(size, unit, problems, where, "size_mm")
+    second = (
+        None
+        if perpendicular is None
+        else exact(perpendicular, unit, problems, where, "perpendicular_mm")
+    )
+    return _Reading(diameter, second, too_small=False)
+
+
+def _read(visits: Sequence[Visit], unit: str | Unit) -> _Case:
+    """Check and read a whole series, reporting every problem at once."""
+    problems = Problems()
+    try:
+        unit = Unit(str(unit).strip().lower())
+    except ValueError:
+        problems.add("call", "unit", f"{unit!r} is not a unit", "use 'mm' or 'cm'")
+        problems.raise_if_any()
+    assert isinstance(unit, Unit)  # noqa: S101 - narrowed for mypy after raise
+    if not visits:
+        problems.add(
+            "visits",
+            "visits",
+            "there are none",
+            "give the baseline visit and at least one follow-up",
+        )
+        problems.raise_if_any()
+
+    baseline = visits[0]
+    targets: list[_Target] = []
+    for name, value in baseline.targets.items():
+        lesion = value if isinstance(value, Lesion) else Lesion(size_mm=value)
+        targets.append(_Target(str(name), lesion.node, lesion.organ))
+    if not targets and baseline.non_target is None:
+        problems.add(
+            f"baseline ({baseline.name})",
+            "targets",
+            "no target lesions and no non-target disease",
+            "enter at least one baseline lesion: there is nothing to follow otherwise",
+        )
+
+    names = [t.name for t in targets]
+    read_visits: list[_VisitData] = []
+    previous_day: int | None = None
+    for index, visit in enumerate(visits):
+        where_visit = "baseline" if index == 0 else f"visit {visit.name}"
+        if isinstance(visit.day, bool) or not isinstance(visit.day, int):
+            problems.add(
+                where_visit,
+                "day",
+                f"{visit.day!r} is not a whole number of days",
+                "enter the study day, e.g. 56",
+            )
+            continue
+        if previous_day is not None and visit.day <= previous_day:
+            problems.add(
+                where_visit,
+                "day",
+                f"day {visit.day} is not after the previous visit (day {previous_day})",
+                "list visits in time order, each on a later day",
+            )
+        previous_day = visit.day
+        for name in visit.targets:
+            if str(name) not in names:
+                problems.add(
+                    f"lesion {name} at {visit.name}",
+                    "lesion",
+                    "is not a baseline target lesion",
+                    "use the baseline name, or record new disease as new_lesions=True",
+                )
+        readings = []
+        for target in targets:
+            where = f"lesion {target.name} at {'baseline' if index == 0 else visit.name}"
+            reading = _reading(visit.targets.get(target.name), unit, problems, where)
+            if index == 0 and (reading.diameter is None or reading.diameter == 0):
+                problems.add(
+                    where,
+                    "size_mm",
+                    "a baseline target needs a measured size above 0"
+                    + (" (it is too small to measure)" if reading.too_small else ""),
+                    "enter the baseline size, or record the lesion as non-target",
+                )
+            readings.append(reading)
+        status = non_target_status(visit.non_target, problems, where_visit)
+        if index > 0 and status is not None and baseline.non_target is None:
+            problems.add(
+                where_visit,
+                "non_target",
+                f"is {visit.non_target!r} but the baseline records no non-target disease",
+                "set the baseline's non_target to 'present', or leave this visit's empty",
+            )
+        if index > 0 and status is None and baseline.non_target is not None:
+            status = NonTargetStatus.NOT_ASSESSED
+        read_visits.append(
+            _VisitData(
+                day=visit.day,
+                name=visit.name if index else (visit.label or "baseline"),
+                readings=tuple(readings),
+                non_target=status,
+                new_lesions=bool(visit.new_lesions),
+                sites=tuple(visit.new_lesion_sites),
+            )
+        )
+    if visits and visits[0].new_lesions:
+        problems.add(
+            "baseline",
+            "new_lesions",
+            "is set at baseline",
+            "all disease at baseline is baseline disease; untick it",
+        )
+    problems.raise_if_any()
+    return _Case(tuple(targets), tuple(read_visits), baseline.non_target is not None)
+
+
+# --------------------------------------------------------------------------- deciding
+
+
+def _uses_products(criteria: Criteria, case: _Case) -> tuple[bool, list[Deviation]]:
+    """Whether sizes are multiplied, per the criteria's :class:`Measure`."""
+    if criteria.measure is Measure.DIAMETER or not case.targets:
+        return False, []
+    missing = sorted(
+        {
+            f"{t.name} at {v.name}"
+            for v in case.visits
+            for t, r in zip(case.targets, v.readings, strict=True)
+            if r.diameter and r.perpendicular is None
+        }
+    )
+    if not missing:
+        return True, []
+    if criteria.measure is Measure.PRODUCT:
+        return False, [
+            Deviation(
+                ", ".join(missing[:5]) + (" …" if len(missing) > 5 else ""),
+                "no perpendicular diameter, so sums of longest diameters were used "
+                "instead of sums of products",
+                str(criteria.partial.rule.citation),
+            )
+        ]
+    return False, []
+
+
+def _value(reading: _Reading, criteria: Criteria, products: bool) -> Fraction | None:
+    if reading.too_small:
+        size = criteria.too_small_mm
+        return size * size if products else size
+    if reading.diameter is None:
+        return None
+    if products:
+        return reading.diameter * (reading.perpendicular or 0)
+    return reading.diameter
+
+
+def _status(reading: _Reading, value: Fraction | None) -> str:
+    if reading.too_small:
+        return "too small"
+    if value is None:
+        return "not assessed"
+    return "gone" if value == 0 else "measured"
+
+
+def _is_gone(target: _Target, reading: _Reading, criteria: Criteria) -> bool:
+    """Complete response for one lesion (RECIST 1.1 section 4.3.1: nodes < 10 mm)."""
+    size = criteria.too_small_mm if reading.too_small else reading.diameter
+    if size is None:
+        return False
+    if target.node and criteria.node_normal_below_mm is not None:
+        return size < criteria.node_normal_below_mm
+    return size == 0
+
+
+def _grew(criteria: Criteria, current: Fraction, reference: Fraction) -> bool:
+    """The progression threshold, exactly: ≥ (1 + f) × reference, above it, ≥ min mm."""
+    growth = criteria.progression
+    if current <= reference or current < (1 + growth.fraction) * reference:
+        return False
+    return growth.min_increase_mm is None or current - reference >= growth.min_increase_mm
+
+
+@dataclass(frozen=True)
+class _TargetDecision:
+    response: Response
+    rule: Rule
+    pd_at_least: Fraction | None  # the smallest sum that would be PD (sum scope)
+
+
+def _decide_target(
+    *,
+    criteria: Criteria,
+    case: _Case,
+    values: Sequence[Fraction | None],
+    readings: Sequence[_Reading],
+    baseline: Fraction,
+    nadir: Fraction,
+    lesion_nadirs: Sequence[Fraction],
+    after_cr: bool,
+) -> _TargetDecision:
+    """Target response in the papers' order: reappearance, growth, NE, CR, PR, SD."""
+    growth = criteria.progression
+    assessed = [v for v in values if v is not None]
+    current = sum(assessed, Fraction(0))
+    pd_at_least = None
+    if growth.scope is Scope.SUM:
+        reference = nadir if growth.reference is Reference.NADIR else baseline
+        pd_at_least = max(
+            (1 + growth.fraction) * reference, reference + (growth.min_increase_mm or 0)
+        )
+    if after_cr and any(
+        v for t, v in zip(case.targets, values, strict=True) if v is not None and not t.node
+    ):
+        return _TargetDecision(Response.PD, criteria.reappearance, pd_at_least)
+    if growth.scope is Scope.SUM:
+        reference = nadir if growth.reference is Reference.NADIR else baseline
+        grew = reference > 0 and _grew(criteria, current, reference)
+    else:
+        grew = any(
+            v is not None and _grew(criteria, v, n)
+            for v, n in zip(values, lesion_nadirs, strict=True)
+        )
+    if grew:
+        return _TargetDecision(Response.PD, growth.rule, pd_at_least)
+    if len(assessed) < len(values):
+        return _TargetDecision(Response.NE, criteria.not_evaluable, pd_at_least)
+    if all(_is_gone(t, r, criteria) for t, r in zip(case.targets, readings, strict=True)):
+        return _TargetDecision(Response.CR, criteria.complete, pd_at_least)
+    if current <= (1 - criteria.partial.fraction) * baseline:
+        return _TargetDecision(Response.PR, criteria.partial.rule, pd_at_least)
+    return _TargetDecision(Response.SD, criteria.stable, pd_at_least)
+
+
+def _assess_series(
+    criteria: Criteria,
+    case: _Case,
+    nadir_override: Fraction | None = None,
+) -> tuple[list[Assessment], list[Deviation]]:
+    """Assess every follow-up of a case in order, carrying the nadirs forward."""
+    products, warnings = _uses_products(criteria, case)
+    warnings.extend(_deviations(criteria, case))
+    measure = Measure.PRODUCT if products else Measure.DIAMETER
+    baseline_visit = case.visits[0]
+    base_values = [_value(r, criteria, products) or Fraction(0) for r in baseline_visit.readings]
+    baseline = sum(base_values, Fraction(0)) if case.targets else None
+    nadir = nadir_override if nadir_override is not None else baseline
+    lesion_nadirs = list(base_values)
+    last_target: Response | None = None
+    if nadir_override == 0:
+        last_target = Response.CR
+    results: list[Assessment] = []
+    for visit in case.visits[1:]:
+        values = [_value(r, criteria, products) for r in visit.readings]
+        target: _TargetDecision | None = None
+        if case.targets and baseline is not None and nadir is not None:
+            target = _decide_target(
+                criteria=criteria,
+                case=case,
+                values=values,
+                readings=visit.readings,
+                baseline=baseline,
+                nadir=nadir,
+                lesion_nadirs=lesion_nadirs,
+                after_cr=last_target is Response.CR,
+            )
+        non_target = None if visit.non_target is None else visit.non_target.response
+        target_response = None if target is None else target.response
+        row = criteria.overall(target_response, non_target, visit.new_lesions)
+        decisive = target.rule if target and row.overall is target.response else row.rule
+        all_assessed = all(v is not None for v in values)
+        current = sum((v for v in values if v is not None), Fraction(0)) if case.targets else None
+        lesions = tuple(
+            LesionResult(t.name, t.node, t.organ, v, b, n, _status(r, v))
+            for t, v, b, n, r in zip(
+                case.targets, values, base_values, lesion_nadirs, visit.readings, strict=True
+            )
+        )
+        visit_warnings = tuple(
+            [
+                Deviation(
+                    visit.name,
+                    f"day {visit.day} is more than a year after baseline",
+                    "check the day and its unit (days, not weeks)",
+                )
+            ]
+            if visit.day - baseline_visit.day > _MAX_DAYS
+            else []
+        )
+        assessment = Assessment(
+            criteria=criteria,
+            day=visit.day - baseline_visit.day,
+            visit=visit.name,
+            response=row.overall,
+            target_response=target_response,
+            non_target_response=non_target,
+            new_lesions=visit.new_lesions,
+            measure=measure,
+            baseline=baseline,
+            nadir=nadir,
+            current=current,
+            all_assessed=all_assessed,
+            lesions=lesions,
+            target_rule=None if target is None else target.rule,
+            table_rule=row.rule,
+            explanation=explain(
+                criteria=criteria,
+                response=row.overall,
+                target_response=target_response,
+                non_target_response=non_target,
+                new_lesions=visit.new_lesions,
+                rule=decisive,
+                measure=measure,
+                baseline=baseline,
+                nadir=nadir,
+                current=current,
+                all_assessed=all_assessed,
+                lesions=lesions,
+                pd_at_least=None if target is None else target.pd_at_least,
+                warnings=(*warnings, *visit_warnings),
+            ),
+            warnings=(*warnings, *visit_warnings),
+        )
+        results.append(assessment)
+        # Carry the references forward: only complete sums can be a nadir.
+        if target is not None and all_assessed and current is not None and nadir is not None:
+            nadir = min(nadir, current)
+        lesion_nadirs = [
+            n if v is None else min(n, v) for n, v in zip(lesion_nadirs, values, strict=True)
+        ]
+        if target_response not in (None, Response.NE):
+            last_target = target_response
+    return results, warnings
+
+
+def _deviations(criteria: Criteria, case: _Case) -> list[Deviation]:
+    """Baseline target choices that break the criteria's measurability rules."""
+    limits = criteria.measurability
+    if limits is None or not case.targets:
+        return []
+    found: list[Deviation] = []
+    source = str(limits.rule.citation)
+    baseline = case.visits[0]
+    for target, reading in zip(case.targets, baseline.readings, strict=True):
+        size = reading.diameter
+        if size is None:
+            continue
+        if target.node and limits.min_node_mm is not None and size < limits.min_node_mm:
+            found.append(
+                Deviation(
+                    f"lesion {target.name}",
+                    f"lymph node short axis {_mm(size)} at baseline is below {_mm(limits.min_node_mm)} (not measurable)",
+                    source,
+                )
+            )
+        elif not target.node and size < limits.min_size_mm:
+            found.append(
+                Deviation(
+                    f"lesion {target.name}",
+                    f"longest diameter {_mm(size)} at baseline is below {_mm(limits.min_size_mm)} (not measurable)",
+                    source,
+                )
+            )
+    if limits.max_targets is not None and len(case.targets) > limits.max_targets:
+        found.append(
+            Deviation(
+                "target lesions",
+                f"{len(case.targets)} targets; at most {limits.max_targets} are allowed",
+                source,
+            )
+        )
+    if limits.max_per_organ is not None:
+        organs: dict[str, int] = {}
+        for target in case.targets:
+            organ = "lymph nodes" if target.node else (target.organ or "").strip().lower()
+            if organ:
+                organs[organ] = organs.get(organ, 0) + 1
+        for organ, count in sorted(organs.items()):
+            if count > limits.max_per_organ:
+                found.append(
+                    Deviation(
+                        f"organ {organ}",
+                        f"{count} targets; at most {limits.max_per_organ} per organ are allowed",
+                        source,
+                    )
+                )
+    return found
+
+
+def _mm(value: Fraction) -> str:
+    return f"{float(value):g} mm"
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def classify_series(
+    visits: Sequence[Visit],
+    *,
+    criteria: str | Criteria = "basic",
+    confirmation_days: int | str | None = "criteria",
+    sd_min_days: int | str = "criteria",
+    max_ne_between: int = 1,
+    accept_sd: bool = False,
+    unit: str | Unit = "mm",
+) -> Series:
+    """Classify every follow-up of one patient and derive the best overall response.
+
+    The first visit is the baseline; days count from it. The nadir at each visit is the
+    smallest *complete* sum among previous visits, baseline included (RECIST 1.1 section
+    4.3.1). ``confirmation_days`` and ``sd_min_days`` default to the criteria's own
+    (``"criteria"``); pass ``None`` for no confirmation. Best response follows RECIST 1.1
+    section 4.4.3 and Table 3 (see :func:`remission.best_response`).
+
+    Examples:
+        >>> s = classify_series([
+        ...     Visit(day=0, targets={"T1": 52.0, "T2": 31.0}),
+        ...     Visit(day=56, targets={"T1": 20.0, "T2": 11.0}, non_target=None),
+        ...     Visit(day=112, targets={"T1": 18.0, "T2": 10.0}),
+        ... ], criteria="recist1.1", confirmation_days=28, sd_min_days=42)
+        >>> [v.response.value for v in s.visits]
+        ['PR', 'PR']
+        >>> s.best_response.response, s.best_response.day, s.best_response.confirmed_day
+        (<Response.PR: 'PR'>, 56, 112)
+    """
+    chosen = get_criteria(criteria)
+    case = _read(visits, unit)
+    results, warnings = _assess_series(chosen, case)
+    best = best_response(
+        [(a.day, a.response) for a in results],
+        confirmation_days=chosen.confirmation_days
+        if confirmation_days == "criteria"
+        else _days(confirmation_days),
+        sd_min_days=chosen.sd_min_days if sd_min_days == "criteria" else int(sd_min_days),
+        max_ne_between=max_ne_between,
+        accept_sd=accept_sd,
+    )
+    baseline = results[0].baseline if results else None
+    return Series(chosen, case.visits[0].day, baseline, tuple(results), best, tuple(warnings))
+
+
+def _days(value: int | str | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def classify(
+    baseline: Sequence[Size | Lesion],
+    follow_up: Sequence[Size | Lesion],
+    *,
+    criteria: str | Criteria = "basic",
+    nadir_mm: Size = None,
+    non_target: str | None = None,
+    new_lesions: bool = False,
+    unit: str | Unit = "mm",
+) -> Assessment:
+    """Classify one follow-up against baseline: the response, its numbers and its reasons.
+
+    ``baseline`` and ``follow_up`` list the target lesions in the same order (a number in
+    mm, or a :class:`~remission.Lesion` for nodes and second diameters). In ``follow_up``,
+    ``None`` = not assessed, ``0`` = disappeared, ``"too-small"`` = present but too small
+    to measure. ``nadir_mm`` is the smallest previous sum (mm, or mm² when the criteria
+    multiply diameters); without it the baseline sum is the nadir. A ``nadir_mm`` of 0
+    means every lesion had gone, so a lesion coming back is progression.
+    ``non_target`` is the status of the non-target lesions at this visit; ``None`` means
+    the patient has none.
+
+    Examples:
+        >>> r = classify([52.0, 31.0], [20.0, 11.0], criteria="recist1.1")
+        >>> r.response, round(r.percent_change, 1)
+        (<Response.PR: 'PR'>, -62.7)
+        >>> classify([33], [23.1], criteria="recist1.1").response  # exactly -30 %
+        <Response.PR: 'PR'>
+        >>> classify([100], [50]).response  # basic: exactly 50 % smaller
+        <Response.PR: 'PR'>
+    """
+    chosen = get_criteria(criteria)
+    problems = Problems()
+    names = [
+        (item.name if isinstance(item, Lesion) and item.name else f"T{i + 1}")
+        for i, item in enumerate(baseline)
+    ]
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            problems.add(
+                f"lesion {name}", "name", "is used twice", "give every lesion its own name"
+            )
+        seen.add(name)
+    if len(follow_up) != len(baseline):
+        problems.add(
+            "follow-up",
+            "follow_up",
+            f"has {len(follow_up)} lesions but baseline has {len(baseline)}",
+            "give one follow-up value per baseline lesion, in the same order (None if not assessed)",
+        )
+    nadir = None
+    if nadir_mm is not None:
+        nadir = exact(nadir_mm, Unit.MM, problems, "call", "nadir_mm")
+    problems.raise_if_any()
+    base_visit = Visit(
+        day=0,
+        targets=dict(zip(names, baseline, strict=True)),
+        non_target=None if non_target is None else NonTargetStatus.PRESENT.value,
+        label="baseline",
+    )
+    follow_visit = Visit(
+        day=1,
+        targets=dict(zip(names, follow_up, strict=True)),
+        non_target=non_target,
+        new_lesions=new_lesions,
+        label="follow-up",
+    )
+    case = _read([base_visit, follow_visit], unit)
+    if nadir is not None:
+        products, _ = _uses_products(chosen, case)
+        base_sum = sum(
+            (_value(r, chosen, products) or Fraction(0) for r in case.visits[0].readings),
+            Fraction(0),
+        )
+        if nadir > base_sum:
+            raise InvalidInput([_nadir_problem(nadir, base_sum)])
+    results, _ = _assess_series(chosen, case, nadir_override=nadir)
+    return results[0]
+
+
+def _nadir_problem(nadir: Fraction, base_sum: Fraction) -> Problem:
+    return Problem(
+        "call",
+        "nadir_mm",
+        f"{float(nadir):g} is larger than the baseline sum ({float(base_sum):g})",
+        "give the smallest sum so far, baseline included (or leave nadir_mm out)",
+    )
+
+
+def compare(
+    baseline: Sequence[Size | Lesion],
+    follow_up: Sequence[Size | Lesion],
+    *,
+    nadir_mm: Size = None,
+    non_target: str | None = None,
+    new_lesions: bool = False,
+    unit: str | Unit = "mm",
+) -> Mapping[str, Assessment]:
+    """The same lesions under every criteria set, side by side (name → assessment).
+
+    Examples:
+        >>> {name: a.response.value for name, a in compare([40], [26]).items()}
+        {'basic': 'SD', 'who': 'SD', 'recist1.0': 'PR', 'recist1.1': 'PR'}
+    """
+    return {
+        name: classify(
+            baseline,
+            follow_up,
+            criteria=name,
+            nadir_mm=nadir_mm,
+            non_target=non_target,
+            new_lesions=new_lesions,
+            unit=unit,
+        )
+        for name in CRITERIA
+    }

@@ -1,0 +1,267 @@
+"""Turn a decision and its numbers into words for clinicians and for patients.
+
+Every result carries the numbers used, the rule that fired with its citation, what would
+change the category, and a patient sentence. The sentences come from
+:mod:`remission.wording`; this module only fills them in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from remission.criteria import Criteria, Measure, Rule, Scope
+from remission.errors import Deviation
+from remission.response import Response
+from remission.wording import PATIENT, PD_REASONS, PRODUCT_NOTE
+
+if TYPE_CHECKING:
+    from remission.engine import LesionResult
+
+__all__ = ["Explanation", "explain", "number", "percent"]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a result is what it is, for two readers.
+
+    ``clinician`` and ``patient`` are sentences; ``rule`` is the rule that decided, with
+    its citation; ``numbers`` lists the sums and changes; ``next_category`` says what
+    would change the answer; ``warnings`` lists protocol deviations.
+    """
+
+    clinician: str
+    patient: str
+    rule: Rule
+    numbers: str = ""
+    lesions: str = ""
+    next_category: str = ""
+    warnings: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        """Everything, one item per line."""
+        parts = [self.clinician, f"Rule: {self.rule}"]
+        parts += [text for text in (self.numbers, self.lesions, self.next_category) if text]
+        parts += [f"Warning: {w}" for w in self.warnings]
+        parts.append(f"For patients: {self.patient}")
+        return "\n".join(parts)
+
+
+def number(value: Fraction | float, unit: str = "mm") -> str:
+    """A size for reading: no trailing zeros, at most two decimals.
+
+    Examples:
+        >>> number(Fraction(105, 2))
+        '52.5 mm'
+        >>> number(Fraction(1, 3), "mm²")
+        '0.33 mm²'
+    """
+    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
+    return f"{'0' if text == '-0' else text} {unit}"
+
+
+def percent(change: Fraction | None) -> str:
+    """A signed percentage with one decimal, or "undefined".
+
+    Examples:
+        >>> percent(Fraction(-3, 10))
+        '−30.0 %'
+        >>> percent(None)
+        'undefined'
+    """
+    if change is None:
+        return "undefined"
+    value = float(change * 100)
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return f"{sign}{abs(value):.1f} %"
+
+
+def explain(
+    *,
+    criteria: Criteria,
+    response: Response,
+    target_response: Response | None,
+    non_target_response: Response | None,
+    new_lesions: bool,
+    rule: Rule,
+    measure: Measure,
+    baseline: Fraction | None,
+    nadir: Fraction | None,
+    current: Fraction | None,
+    all_assessed: bool,
+    lesions: Sequence[LesionResult],
+    pd_at_least: Fraction | None,
+    warnings: Sequence[Deviation],
+) -> Explanation:
+    """Assemble the explanation of one visit's result."""
+    unit = "mm²" if measure is Measure.PRODUCT else "mm"
+    from_baseline = _change(current, baseline, all_assessed)
+    from_nadir = _change(current, nadir, all_assessed) if nadir else None
+
+    numbers = ""
+    if baseline is not None and current is not None:
+        numbers = (
+            f"Baseline sum {number(baseline, unit)}; nadir {number(nadir or 0, unit)}; "
+            f"{'current' if all_assessed else 'assessed lesions'} sum {number(current, unit)}; "
+            f"change from baseline {number(current - baseline, unit)} ({percent(from_baseline)}), "
+            f"from nadir {number(current - (nadir or 0), unit)} ({percent(from_nadir)})."
+        )
+        if measure is Measure.PRODUCT:
+            numbers += " " + PRODUCT_NOTE
+
+    lesion_text = "; ".join(_lesion_text(lesion, measure, criteria) for lesion in lesions)
+
+    parts = [f"{response.label} ({response.value}) under {criteria.title}."]
+    if target_response is not None:
+        parts.append(f"Target lesions: {target_response.label.lower()}.")
+    if non_target_response is not None:
+        parts.append(f"Non-target lesions: {non_target_response.label.lower()}.")
+    parts.append("New lesions: yes." if new_lesions else "New lesions: none.")
+    clinician = " ".join(parts)
+
+    missing = [lesion.name for lesion in lesions if lesion.value is None]
+    patient = PATIENT[response].format(
+        cr_detail=_cr_detail(criteria, lesions),
+        shrink=percent(-from_baseline if from_baseline is not None else None).lstrip("+"),
+        change=percent(from_baseline),
+        baseline=number(baseline or 0, unit),
+        current=number(current or 0, unit),
+        criteria=criteria.title,
+        threshold=f"{float(criteria.partial.fraction * 100):g} % shrinkage",
+        reason=_pd_reason(criteria, rule, new_lesions, non_target_response, from_nadir),
+        missing=f" ({', '.join(missing)} not measured)" if missing else "",
+    )
+    return Explanation(
+        clinician=clinician,
+        patient=patient,
+        rule=rule,
+        numbers=numbers,
+        lesions=lesion_text,
+        next_category=_next_category(
+            criteria=criteria,
+            response=response,
+            target=target_response,
+            new_lesions=new_lesions,
+            baseline=baseline,
+            current=current,
+            pd_at_least=pd_at_least,
+            lesions=lesions,
+            unit=unit,
+        ),
+        warnings=tuple(str(w) for w in warnings),
+    )
+
+
+def _change(
+    current: Fraction | None, reference: Fraction | None, complete: bool
+) -> Fraction | None:
+    if current is None or not reference or not complete:
+        return None
+    return (current - reference) / reference
+
+
+def _lesion_text(lesion: LesionResult, measure: Measure, criteria: Criteria) -> str:
+    unit = "mm²" if measure is Measure.PRODUCT else "mm"
+    how = (
+        "product"
+        if measure is Measure.PRODUCT
+        else ("short axis" if lesion.node else "longest diameter")
+    )
+    if lesion.value is None:
+        return f"{lesion.name}: not assessed"
+    extra = ""
+    if lesion.status == "too small":
+        extra = f", too small to measure, counted as {number(lesion.value, unit)} ({criteria.too_small.citation})"
+    elif lesion.node and criteria.node_normal_below_mm is not None:
+        normal = (
+            lesion.value < criteria.node_normal_below_mm if measure is Measure.DIAMETER else False
+        )
+        extra = ", lymph node" + (" (normal size, < 10 mm)" if normal else "")
+    return f"{lesion.name}: {number(lesion.value, unit)} ({how}{extra})"
+
+
+def _cr_detail(criteria: Criteria, lesions: Sequence[LesionResult]) -> str:
+    if any(lesion.node and lesion.value for lesion in lesions) and criteria.node_normal_below_mm:
+        return " (lymph nodes are back to a normal size, under 10 mm)"
+    return ""
+
+
+def _pd_reason(
+    criteria: Criteria,
+    rule: Rule,
+    new_lesions: bool,
+    non_target: Response | None,
+    from_nadir: Fraction | None,
+) -> str:
+    if new_lesions:
+        return PD_REASONS["new"]
+    if rule == criteria.reappearance:
+        return PD_REASONS["reappearance"]
+    if rule == criteria.progression.rule:
+        if criteria.progression.scope is Scope.ANY_LESION:
+            return PD_REASONS["lesion growth"]
+        return PD_REASONS["growth"].format(growth=percent(from_nadir).lstrip("+"))
+    if non_target is Response.PD:
+        return PD_REASONS["non-target"]
+    return PD_REASONS["growth"].format(growth=percent(from_nadir).lstrip("+"))
+
+
+def _next_category(
+    *,
+    criteria: Criteria,
+    response: Response,
+    target: Response | None,
+    new_lesions: bool,
+    baseline: Fraction | None,
+    current: Fraction | None,
+    pd_at_least: Fraction | None,
+    lesions: Sequence[LesionResult],
+    unit: str,
+) -> str:
+    """What would change the category: the distance to the neighbouring thresholds."""
+    if target is None or baseline is None or current is None:
+        return "Non-target disease only: the answer follows the non-target status and new lesions."
+    if new_lesions:
+        return "A new lesion means progressive disease whatever the sizes."
+    pd_text = _pd_threshold_text(criteria, pd_at_least, lesions, unit)
+    pr_at_most = (1 - criteria.partial.fraction) * baseline
+    if target is Response.NE:
+        missing = ", ".join(lesion.name for lesion in lesions if lesion.value is None)
+        return f"Measure {missing} to get a response; {pd_text}."
+    if target is Response.PD:
+        return f"Progression was met: {pd_text} (it is {number(current, unit)})."
+    if target is Response.CR:
+        return "Any lesion coming back, or a new lesion, would be progressive disease."
+    cr_text = "complete response needs every target lesion gone" + (
+        " (lymph nodes below 10 mm short axis)" if criteria.node_normal_below_mm else ""
+    )
+    if target is Response.PR:
+        return f"It is {number(current, unit)}: {cr_text}; {pd_text}."
+    return (
+        f"Partial response needs a sum ≤ {number(pr_at_most, unit)}; it is "
+        f"{number(current, unit)}. {pd_text[0].upper()}{pd_text[1:]}."
+        if response is not Response.PD
+        else pd_text
+    )
+
+
+def _pd_threshold_text(
+    criteria: Criteria,
+    pd_at_least: Fraction | None,
+    lesions: Sequence[LesionResult],
+    unit: str,
+) -> str:
+    growth = criteria.progression
+    if growth.scope is Scope.SUM and pd_at_least is not None:
+        return f"progressive disease needs a sum ≥ {number(pd_at_least, unit)}"
+    measured = [lesion for lesion in lesions if lesion.value is not None and lesion.nadir > 0]
+    if not measured:
+        return "progressive disease needs a lesion to grow or a new lesion"
+    closest = max(measured, key=lambda lesion: (lesion.value or 0) / lesion.nadir)
+    return (
+        f"progressive disease needs any one lesion ≥ {float(growth.fraction * 100):g} % above "
+        f"its smallest value (closest: {closest.name} ≥ "
+        f"{number((1 + growth.fraction) * closest.nadir, unit)})"
+    )
