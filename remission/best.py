@@ -3,7 +3,8 @@
 The options are admiralonco's (``derive_param_confirmed_bor``) so trial programmers get
 the same answers: a CR or PR is confirmed by a later assessment at least
 ``confirmation_days`` later (no "+1"); between the two, at most ``max_ne_between`` NE
-assessments and (for PR, when ``accept_sd``) one SD may lie; an unconfirmed CR or PR,
+assessments and (for PR, when ``accept_sd``) one SD may lie; SD right after a CR means the disease
+came back and counts as PD (Table 3, row CR/SD); an unconfirmed CR or PR,
 and SD or NON-CR/NON-PD, count as SD (or themselves) only once ``sd_min_days`` have passed
 since baseline, else NE (RECIST 1.1 Table 3; section 4.6.1). Assessments after the first
 PD do not count.
@@ -79,6 +80,8 @@ def best_response(
         <Response.PD: 'PD'>
         >>> best_response([(42, "PR"), (84, "SD")], confirmation_days=28).response
         <Response.SD: 'SD'>
+        >>> best_response([(28, "CR"), (35, "SD")], confirmation_days=28).response
+        <Response.PD: 'PD'>
     """
     visits = _read(assessments)
     kept: list[tuple[int, Response]] = []
@@ -100,6 +103,9 @@ def best_response(
                 continue
             fallback, why = _too_early(day, sd_min_days, Response.SD)
             counted.append(Counted(day, response, fallback, f"not confirmed; {why}"))
+        elif response is Response.SD and _after_cr(kept, index):
+            why = "SD after CR: disease came back, which is progression (Table 3, row CR/SD)"
+            counted.append(Counted(day, response, Response.PD, why))
         elif response in (Response.SD, Response.NON_CR_NON_PD):
             counted_as, why = _too_early(day, sd_min_days, response)
             counted.append(Counted(day, response, counted_as, why))
@@ -183,6 +189,14 @@ def _too_early(day: int, sd_min_days: int, response: Response) -> tuple[Response
     if day >= sd_min_days:
         return response, f"counted as {response.value}: day {day} ≥ {sd_min_days}"
     return Response.NE, f"day {day} is before the minimum of {sd_min_days} days for SD"
+
+
+def _after_cr(visits: Sequence[tuple[int, Response]], index: int) -> bool:
+    """True when the latest earlier assessment that is not NE was a CR."""
+    for _, earlier in reversed(visits[:index]):
+        if earlier is not Response.NE:
+            return earlier is Response.CR
+    return False
 
 
 def _confirming_day(

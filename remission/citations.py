@@ -11,6 +11,7 @@ __all__ = [
     "ITO_2016",
     "MILLER_1981",
     "PAPERS",
+    "RECIST_FAQ",
     "SYMMANS_2007",
     "THERASSE_2000",
     "Citation",
@@ -112,6 +113,12 @@ ITO_2016 = Paper(
     title="Spontaneous breast cancer remission: a case report",
     journal="Int J Surg Case Rep 2016;25:132-136",
     doi="10.1016/j.ijscr.2016.06.017",
+)
+RECIST_FAQ = Paper(
+    short="RECIST Working Group FAQ",
+    authors="RECIST Working Group",
+    title="RECIST 1.1: questions and clarifications",
+    journal="EORTC, recist.eortc.org (official clarifications, not peer-reviewed)",
 )
 FOUNDING_DOCUMENT = Paper(
     short="remission founding document",

@@ -25,6 +25,7 @@ from remission.citations import (
     EISENHAUER_2009,
     FOUNDING_DOCUMENT,
     MILLER_1981,
+    RECIST_FAQ,
     THERASSE_2000,
     Citation,
     Paper,
@@ -202,6 +203,8 @@ class Criteria:
     stable: Rule
     not_evaluable: Rule
     reappearance: Rule
+    holds_response: Rule | None
+    """When set, a PR (or CR) already reached stays PR while progression is not met."""
     too_small_mm: Fraction
     """The size recorded for a lesion present but too small to measure (0 = gone)."""
     too_small: Rule
@@ -403,6 +406,11 @@ RECIST_1_1 = Criteria(
         "PD: a lesion reappeared after all target lesions had disappeared (complete "
         "response), so the sum is above a nadir of 0",
     ),
+    holds_response=Rule(
+        "PR holds: once a PR (or CR) has been reached, later assessments stay PR until "
+        "the criteria for PD (from the nadir) are met",
+        Citation(RECIST_FAQ, "response assessment: 100 → 70 → 80 → 80 mm is PR, PR, PR"),
+    ),
     too_small_mm=Fraction(5),
     too_small=_r11(
         "section 4.3.2",
@@ -472,6 +480,7 @@ RECIST_1_0 = Criteria(
         "'Evaluation of target lesions'",
         "PD: a lesion reappeared after all target lesions had disappeared",
     ),
+    holds_response=None,
     too_small_mm=Fraction(5),
     too_small=_r11(
         "section 4.3.2 (RECIST 1.0 gives no value)",
@@ -542,6 +551,7 @@ WHO = Criteria(
         "'Response', progressive disease",
         "PD: a lesion that had disappeared came back",
     ),
+    holds_response=None,
     too_small_mm=Fraction(5),
     too_small=_r11(
         "section 4.3.2 (WHO 1981 gives no value)",
@@ -601,6 +611,7 @@ BASIC = Criteria(
         "'Response', progressive disease",
         "Progressive: a lesion came back after every lesion had gone",
     ),
+    holds_response=None,
     too_small_mm=Fraction(0),
     too_small=_doc(
         "'Complete remission'",

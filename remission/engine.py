@@ -481,6 +481,13 @@ def _assess_series(
                 lesion_nadirs=lesion_nadirs,
                 after_cr=last_target is Response.CR,
             )
+        if (
+            target is not None
+            and target.response is Response.SD
+            and criteria.holds_response is not None
+            and last_target in (Response.PR, Response.CR)
+        ):
+            target = _TargetDecision(Response.PR, criteria.holds_response, target.pd_at_least)
         non_target = None if visit.non_target is None else visit.non_target.response
         target_response = None if target is None else target.response
         row = criteria.overall(target_response, non_target, visit.new_lesions)

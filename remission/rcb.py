@@ -180,9 +180,11 @@ is the inclusive one follows the published calculators (criteria digest, section
 CLINICIAN_TEMPLATE = (
     "RCB index {index} = {rcb_class}: {meaning}. {pcr_note} "
     "Breast: d_prim = {d_prim} mm, f_inv = {f_inv}, primary term {primary}. "
-    "Nodes: {nodes} positive, largest metastasis {d_met} mm, nodal term {nodal}. "
+    "Nodes: {nodes}. "
     "Class decided on the index rounded to 3 decimals. Source: {citation}."
 )
+NODES_POSITIVE = "{count} positive, largest metastasis {d_met} mm, nodal term {nodal}"
+NODES_NEGATIVE = "none positive, nodal term 0"
 CLINICIAN_PCR_NOTES: Mapping[str, str] = {
     "pcr": "pCR: no residual invasive cancer in breast or nodes.",
     "pcr_in_situ": (
@@ -344,31 +346,42 @@ def _number(value: object, field: str, where: str, problems: Problems) -> float 
     return number
 
 
+def _percent(value: object, field: str, where: str, problems: Problems) -> float | None:
+    """Read a percentage: a number from 0 to 100."""
+    number = _number(value, field, where, problems)
+    if number is not None and number > 100:
+        problems.add(where, field, f"is {_shown(value)}, above 100 %", FIELD_FIXES[field])
+        return None
+    return number
+
+
+def _count(value: object, field: str, where: str, problems: Problems) -> int | None:
+    """Read a count: a whole number of 0 or more ("3", 3 and 3.0 all read as 3)."""
+    number = _number(value, field, where, problems)
+    if number is None:
+        return None
+    if not number.is_integer():
+        problems.add(where, field, f"is not a whole number ({_shown(value)})", FIELD_FIXES[field])
+        return None
+    return int(number)
+
+
 def _check(values: Mapping[str, object], where: str) -> tuple[_Inputs | None, list[Problem]]:
-    """Validate one case; return the inputs, or None and every problem found."""
+    """Validate one case; return the inputs, or None and every problem found.
+
+    Each field is read on its own first; the rules that tie fields together are
+    checked only between fields that were read.
+    """
     problems = Problems()
     d1 = _number(values["d1_mm"], "d1_mm", where, problems)
     d2 = _number(values["d2_mm"], "d2_mm", where, problems)
-    cellularity = _number(values["cellularity_pct"], "cellularity_pct", where, problems)
-    in_situ = _number(values["in_situ_pct"], "in_situ_pct", where, problems)
-    nodes_value = _number(values["positive_nodes"], "positive_nodes", where, problems)
+    cellularity = _percent(values["cellularity_pct"], "cellularity_pct", where, problems)
+    in_situ = _percent(values["in_situ_pct"], "in_situ_pct", where, problems)
+    nodes = _count(values["positive_nodes"], "positive_nodes", where, problems)
     met_raw = values["largest_node_met_mm"]
     met = 0.0 if _is_missing(met_raw) else _number(met_raw, "largest_node_met_mm", where, problems)
 
-    for field, pct in (("cellularity_pct", cellularity), ("in_situ_pct", in_situ)):
-        if pct is not None and pct > 100:
-            shown = _shown(values[field])
-            problems.add(where, field, f"is {shown}, above 100 %", FIELD_FIXES[field])
-    nodes: int | None = None
-    if nodes_value is not None:
-        if nodes_value.is_integer():
-            nodes = int(nodes_value)
-        else:
-            shown = _shown(values["positive_nodes"])
-            message = f"is not a whole number ({shown})"
-            problems.add(where, "positive_nodes", message, FIELD_FIXES["positive_nodes"])
-
-    if cellularity == 0 and in_situ is not None and 0 < in_situ <= 100:
+    if cellularity == 0 and in_situ is not None and in_situ > 0:
         problems.add(
             where,
             "in_situ_pct",
@@ -376,7 +389,7 @@ def _check(values: Mapping[str, object], where: str) -> tuple[_Inputs | None, li
             "share only has a meaning when cancer remains)",
             "enter 0 for in_situ_pct, or enter the cellularity of the tumour bed",
         )
-    if cellularity is not None and 0 < cellularity <= 100:
+    if cellularity is not None and cellularity > 0:
         for field, size in (("d1_mm", d1), ("d2_mm", d2)):
             if size == 0:
                 problems.add(
@@ -387,22 +400,21 @@ def _check(values: Mapping[str, object], where: str) -> tuple[_Inputs | None, li
                     "enter both tumour-bed dimensions in mm, or 0 for cellularity_pct "
                     "if no cancer remains in the breast",
                 )
-    if nodes is not None and met is not None:
-        if nodes > 0 and met == 0:
-            problems.add(
-                where,
-                "largest_node_met_mm",
-                f"is missing or 0 but positive_nodes is {nodes}",
-                "enter the diameter in mm of the largest lymph-node metastasis (more than 0)",
-            )
-        if nodes == 0 and met > 0:
-            problems.add(
-                where,
-                "largest_node_met_mm",
-                f"is {_shown(met_raw)} but positive_nodes is 0",
-                "leave largest_node_met_mm empty (or 0) when no node is positive, or "
-                "correct positive_nodes",
-            )
+    if nodes is not None and nodes > 0 and met == 0:
+        problems.add(
+            where,
+            "largest_node_met_mm",
+            f"is missing or 0 but positive_nodes is {nodes}",
+            "enter the diameter in mm of the largest lymph-node metastasis (more than 0)",
+        )
+    if nodes == 0 and met is not None and met > 0:
+        problems.add(
+            where,
+            "largest_node_met_mm",
+            f"is {_shown(met_raw)} but positive_nodes is 0",
+            "leave largest_node_met_mm empty (or 0) when no node is positive, or "
+            "correct positive_nodes",
+        )
 
     read = (d1, d2, cellularity, in_situ, met)
     if problems or nodes is None or not _all_numbers(read):
@@ -540,9 +552,15 @@ def _compute(inputs: _Inputs) -> RcbResult:
         d_prim=f"{terms.d_prim_mm:.3f}",
         f_inv=f"{terms.f_inv:.3f}",
         primary=f"{terms.primary_term:.3f}",
-        nodes=inputs.positive_nodes,
-        d_met=f"{inputs.largest_node_met_mm:g}",
-        nodal=f"{terms.nodal_term:.3f}",
+        nodes=(
+            NODES_POSITIVE.format(
+                count=inputs.positive_nodes,
+                d_met=f"{inputs.largest_node_met_mm:g}",
+                nodal=f"{terms.nodal_term:.3f}",
+            )
+            if inputs.positive_nodes
+            else NODES_NEGATIVE
+        ),
         citation=band.citation,
     )
     explanation = RcbExplanation(
