@@ -160,8 +160,20 @@ def best_response(
 def _read(assessments: Iterable[tuple[int, str | Response]]) -> list[tuple[int, Response]]:
     problems = Problems()
     visits: list[tuple[int, Response]] = []
+    previous_day: int | None = None
     for position, (day, code) in enumerate(assessments, start=1):
         where = f"assessment {position}"
+        if isinstance(day, bool) or not isinstance(day, int):
+            problems.add(where, "day", f"{day!r} is not a whole number", "give days since baseline")
+        else:
+            if previous_day is not None and day <= previous_day:
+                problems.add(
+                    where,
+                    "day",
+                    f"day {day} is not after day {previous_day}",
+                    "list assessments in time order, one per day",
+                )
+            previous_day = day
         try:
             response = Response(str(code).strip().upper())
         except ValueError:
@@ -170,17 +182,8 @@ def _read(assessments: Iterable[tuple[int, str | Response]]) -> list[tuple[int, 
                 where, "response", f"{code!r} is not a response code", f"use one of {codes}"
             )
             continue
-        if isinstance(day, bool) or not isinstance(day, int):
-            problems.add(where, "day", f"{day!r} is not a whole number", "give days since baseline")
-            continue
-        if visits and day <= visits[-1][0]:
-            problems.add(
-                where,
-                "day",
-                f"day {day} is not after day {visits[-1][0]}",
-                "list assessments in time order, one per day",
-            )
-        visits.append((day, response))
+        if isinstance(day, int):
+            visits.append((day, response))
     problems.raise_if_any()
     return visits
 

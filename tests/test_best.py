@@ -1,0 +1,118 @@
+"""Best overall response: RECIST 1.1 section 4.4.3, Table 3, with admiralonco's options."""
+
+import pytest
+
+from remission import InvalidInput, Response, best_response
+
+CR, PR, SD, PD, NE = "CR", "PR", "SD", "PD", "NE"
+
+
+def bor(visits: list[tuple[int, str]], **options: object) -> Response:
+    options.setdefault("confirmation_days", 28)
+    options.setdefault("sd_min_days", 42)
+    return best_response(visits, **options).response  # type: ignore[arg-type]
+
+
+class TestTable3:
+    """Table 3 (confirmation required): first and next time point → best response.
+
+    "Minimum SD duration met" is the first assessment on or after day 42 here; the two
+    assessments are 28 days apart, so a response at the first can be confirmed.
+    """
+
+    @pytest.mark.parametrize(
+        ("first", "second", "met", "not_met"),
+        [
+            (CR, CR, CR, CR),
+            (CR, SD, SD, PD),
+            (CR, PD, SD, PD),
+            (CR, NE, SD, NE),
+            (PR, CR, PR, PR),
+            (PR, PR, PR, PR),
+            (PR, SD, SD, SD),
+            (PR, PD, SD, PD),
+            (PR, NE, SD, NE),
+            (NE, NE, NE, NE),
+        ],
+    )
+    def test_row(self, first: str, second: str, met: str, not_met: str) -> None:
+        # "met": first assessment on day 42; "not met": on day 14, second on day 42 or 70.
+        assert bor([(42, first), (70, second)]) is Response(met)
+        assert bor([(14, first), (42, second)]) is Response(not_met)
+
+    def test_cr_then_pr_is_flagged(self) -> None:
+        result = best_response([(42, CR), (70, PR)], confirmation_days=28)
+        assert result.warnings
+        assert "Table 3 footnote" in result.warnings[0].source
+
+
+class TestConfirmation:
+    def test_issue_example(self) -> None:
+        result = best_response(
+            [(56, SD), (84, PR), (112, PR), (168, PD)], confirmation_days=28, sd_min_days=42
+        )
+        assert result.response is Response.PR
+        assert (result.day, result.confirmed_day) == (84, 112)
+        assert "day 84" in result.explanation.clinician
+        assert "confirmed on day 112" in result.explanation.clinician
+
+    def test_27_days_is_too_soon_28_is_enough(self) -> None:
+        # admiralonco: "at least 28 days apart (without any +1)".
+        assert bor([(56, PR), (83, PR)]) is Response.SD
+        assert bor([(56, PR), (84, PR)]) is Response.PR
+
+    def test_one_ne_may_lie_between(self) -> None:
+        assert bor([(56, PR), (70, NE), (84, PR)]) is Response.PR
+        assert bor([(56, PR), (63, NE), (70, NE), (84, PR)]) is Response.SD
+        assert bor([(56, PR), (63, NE), (70, NE), (84, PR)], max_ne_between=2) is Response.PR
+
+    def test_sd_between_needs_accept_sd(self) -> None:
+        visits = [(56, PR), (70, SD), (84, PR)]
+        assert bor(visits) is Response.SD
+        assert bor(visits, accept_sd=True) is Response.PR
+
+    def test_cr_confirmed_by_pr_is_not_a_cr(self) -> None:
+        # CR needs a later CR; the later PR confirms nothing before it.
+        assert bor([(56, CR), (84, PR)]) is Response.SD
+
+    def test_pr_confirmed_by_cr(self) -> None:
+        result = best_response([(56, PR), (84, CR)], confirmation_days=28)
+        assert result.response is Response.PR
+        assert result.confirmed_day == 84
+
+
+class TestWithoutConfirmation:
+    def test_best_time_point(self) -> None:
+        assert bor([(56, SD), (84, PR), (112, PD)], confirmation_days=None) is Response.PR
+
+    def test_sd_too_early_is_ne(self) -> None:
+        assert bor([(28, SD)], confirmation_days=None) is Response.NE
+        assert bor([(42, SD)], confirmation_days=None) is Response.SD
+        assert bor([(41, SD)], confirmation_days=None) is Response.NE
+
+    def test_non_cr_non_pd_needs_the_window_too(self) -> None:
+        assert bor([(41, "NON-CR/NON-PD")], confirmation_days=None) is Response.NE
+        assert bor([(42, "NON-CR/NON-PD")], confirmation_days=None) is Response.NON_CR_NON_PD
+
+    def test_after_pd_nothing_counts(self) -> None:
+        result = best_response([(42, PD), (84, PR), (112, PR)])
+        assert result.response is Response.PD
+        assert "2 assessment(s) after the first PD were not counted" in result.explanation.clinician
+
+    def test_ties_go_to_the_earliest(self) -> None:
+        result = best_response([(56, PR), (84, PR)])
+        assert result.day == 56
+
+    def test_no_assessments(self) -> None:
+        assert best_response([]).response is Response.NE
+
+
+class TestBadInput:
+    def test_all_problems_at_once(self) -> None:
+        with pytest.raises(InvalidInput) as caught:
+            best_response([(10, "XR"), (5, "PR"), ("a", "SD")])  # type: ignore[list-item]
+        text = str(caught.value)
+        assert "3 problems" in text
+        assert "'XR' is not a response code" in text
+        assert "assessment 2, day: day 5 is not after day 10" in text
+        assert "'a' is not a whole number" in text

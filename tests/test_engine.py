@@ -1,0 +1,424 @@
+"""The engine against the papers' rules and worked examples, boundaries on both sides.
+
+Expected values are worked out by hand in the comments from the papers' definitions.
+"""
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import remission
+from remission import InvalidInput, Lesion, Response, Visit, classify, classify_series, compare
+
+
+def recist(baseline: list[float], follow_up: list[object], **kwargs: object) -> Response:
+    return classify(baseline, follow_up, criteria="recist1.1", **kwargs).response  # type: ignore[arg-type]
+
+
+class TestRecist11Boundaries:
+    """RECIST 1.1 section 4.3.1: PR ≥ 30 % below baseline; PD ≥ 20 % and ≥ 5 mm above nadir."""
+
+    def test_exactly_30_percent_is_pr(self) -> None:
+        # 33 × 0.7 = 23.1 exactly; a float comparison gets this wrong.
+        assert recist([33], [23.1]) is Response.PR
+
+    def test_29_9_percent_is_sd(self) -> None:
+        # 100 → 70.1 is −29.9 %.
+        assert recist([100], [70.1]) is Response.SD
+
+    def test_exactly_30_percent_with_two_lesions(self) -> None:
+        # 46 + 0 → 32.2: 46 × 0.7 = 32.2.
+        assert recist([30, 16], [22.2, 10]) is Response.PR
+
+    def test_exactly_20_percent_and_5_2_mm_is_pd(self) -> None:
+        # nadir 26 → 31.2: +20 % exactly, +5.2 mm.
+        assert recist([40], [31.2], nadir_mm=26) is Response.PD
+
+    def test_just_under_20_percent_is_not_pd(self) -> None:
+        # nadir 26 → 31.19: +19.96 %.
+        assert recist([40], [31.19], nadir_mm=26) is Response.SD
+
+    def test_20_percent_but_under_5_mm_is_not_pd(self) -> None:
+        # nadir 20 → 24: +20 % but only +4 mm.
+        assert recist([40], [24], nadir_mm=20) is Response.PR
+
+    def test_exactly_5_mm_and_20_percent_is_pd(self) -> None:
+        # nadir 25 → 30: +20 % and +5 mm exactly.
+        assert recist([40], [30], nadir_mm=25) is Response.PD
+
+    def test_4_9_mm_is_not_pd(self) -> None:
+        # nadir 24.5 → 29.4: +20 % exactly but +4.9 mm.
+        assert recist([40], [29.4], nadir_mm=24.5) is Response.SD
+
+    def test_issue_example(self) -> None:
+        # 52 + 31 = 83 → 20 + 11 = 31: (31 − 83) / 83 = −62.65 %.
+        r = classify([52.0, 31.0], [20.0, 11.0], criteria="recist1.1")
+        assert r.response is Response.PR
+        assert r.percent_change == pytest.approx(-62.6506, abs=1e-4)
+        assert r.sum_mm == 31
+        assert r.baseline_sum_mm == 83
+        assert r.change_from_baseline == Fraction(-52, 83)
+
+    def test_nadir_not_baseline_is_the_reference_for_pd(self) -> None:
+        # baseline 100, nadir 50 → 60: +20 %, +10 mm: PD although 40 % below baseline.
+        assert recist([100], [60], nadir_mm=50) is Response.PD
+
+
+class TestRecist11Lesions:
+    def test_node_below_10_mm_is_complete(self) -> None:
+        # Node 20 → 9.9 mm short axis: normal, so CR though the sum is 9.9.
+        r = classify([Lesion(20, node=True)], [9.9], criteria="recist1.1")
+        assert r.response is Response.CR
+        assert r.sum_mm == pytest.approx(9.9)
+
+    def test_node_at_10_mm_is_not_complete(self) -> None:
+        # 10 mm is not < 10 mm; 10 ≤ 14 (70 % of 20) is PR.
+        assert recist([Lesion(20, node=True)], [10]) is Response.PR  # type: ignore[list-item]
+
+    def test_non_nodal_lesion_must_be_zero(self) -> None:
+        assert recist([20], [0]) is Response.CR
+        assert recist([20], [1]) is Response.PR
+
+    def test_too_small_is_5_mm_not_complete(self) -> None:
+        # Section 4.3.2: too small to measure = 5 mm; 20 → 5 is PR, not CR.
+        r = classify([20], [remission.TOO_SMALL], criteria="recist1.1")
+        assert r.response is Response.PR
+        assert r.sum_mm == 5
+
+    def test_missing_target_is_ne(self) -> None:
+        assert recist([20, 20], [10, None]) is Response.NE
+
+    def test_missing_target_but_pd_anyway(self) -> None:
+        # Section 4.4.2 example: baseline 50 mm in 3 lesions; 2 lesions now 80 mm: PD.
+        assert recist([20, 20, 10], [40, 40, None]) is Response.PD
+
+    def test_reappearance_after_cr_is_pd(self) -> None:
+        # Nadir 0 = all gone: a lesion back at 3 mm is PD, though +3 mm < 5 mm.
+        r = classify([20], [3], nadir_mm=0, criteria="recist1.1")
+        assert r.response is Response.PD
+        assert r.percent_change_nadir is None
+        assert r.rule == remission.get_criteria("recist1.1").reappearance
+
+    def test_reappearance_in_a_series(self) -> None:
+        s = classify_series(
+            [Visit(0, {"T1": 20}), Visit(56, {"T1": 0}), Visit(112, {"T1": 4})],
+            criteria="recist1.1",
+        )
+        assert [v.response for v in s.visits] == [Response.CR, Response.PD]
+
+    def test_pr_holds_until_pd(self) -> None:
+        # RECIST FAQ: 100 → 70 → 80 → 80 is PR, PR, PR; 84 is +20 % and +14 mm over 70: PD.
+        s = classify_series(
+            [
+                Visit(0, {"T1": 100}),
+                Visit(56, {"T1": 70}),
+                Visit(112, {"T1": 80}),
+                Visit(168, {"T1": 80}),
+                Visit(224, {"T1": 84}),
+            ],
+            criteria="recist1.1",
+        )
+        assert [v.response for v in s.visits] == [
+            Response.PR,
+            Response.PR,
+            Response.PR,
+            Response.PD,
+        ]
+
+    def test_nadir_is_the_smallest_previous_sum(self) -> None:
+        s = classify_series(
+            [Visit(0, {"T1": 50}), Visit(56, {"T1": 40}), Visit(112, {"T1": 45})],
+            criteria="recist1.1",
+        )
+        assert s.visits[0].nadir_mm == 50
+        assert s.visits[1].nadir_mm == 40
+        # 45 vs nadir 40: +12.5 %: SD; vs baseline −10 %.
+        assert s.visits[1].response is Response.SD
+        assert s.visits[1].percent_change_nadir == pytest.approx(12.5)
+
+    def test_incomplete_visits_do_not_set_the_nadir(self) -> None:
+        s = classify_series(
+            [
+                Visit(0, {"T1": 50, "T2": 50}),
+                Visit(56, {"T1": 10, "T2": None}),
+                Visit(112, {"T1": 40, "T2": 45}),
+            ],
+            criteria="recist1.1",
+        )
+        assert s.visits[1].nadir_mm == 100
+
+
+class TestOverall:
+    def test_new_lesion_is_pd(self) -> None:
+        assert recist([20], [0], new_lesions=True) is Response.PD
+
+    def test_non_target_progression_is_pd(self) -> None:
+        assert recist([20], [5], non_target="progression") is Response.PD
+
+    def test_target_cr_with_non_target_present_is_pr(self) -> None:
+        assert recist([20], [0], non_target="present") is Response.PR
+
+    def test_target_cr_with_non_target_not_assessed_is_pr(self) -> None:
+        assert recist([20], [0], non_target="not-assessed") is Response.PR
+
+    def test_non_target_only(self) -> None:
+        assert recist([], [], non_target="present") is Response.NON_CR_NON_PD
+        assert recist([], [], non_target="absent") is Response.CR
+        assert classify([], [], non_target="present").response is Response.SD
+
+
+class TestBasic:
+    """The founding document: ≥ 50 % smaller is partial; ≥ 25 % above the smallest is PD."""
+
+    def test_exactly_half_is_partial(self) -> None:
+        assert classify([100], [50]).response is Response.PR
+
+    def test_just_over_half_is_stable(self) -> None:
+        assert classify([100], [50.1]).response is Response.SD
+
+    def test_25_percent_growth_from_baseline_is_progressive(self) -> None:
+        assert classify([40], [50]).response is Response.PD
+        assert classify([40], [49.9]).response is Response.SD
+
+    def test_25_percent_from_the_smallest_previous(self) -> None:
+        # nadir 20 → 25: +25 %.
+        assert classify([40], [25], nadir_mm=20).response is Response.PD
+        # 24.9 is +24.5 % over the nadir, and −37.75 % from baseline: stable.
+        assert classify([40], [24.9], nadir_mm=20).response is Response.SD
+
+    def test_too_small_counts_as_gone(self) -> None:
+        assert classify([30, 20], [remission.TOO_SMALL, 0]).response is Response.CR
+
+    def test_a_measured_2_mm_is_not_gone(self) -> None:
+        assert classify([30, 20], [2, 0]).response is Response.PR
+
+    def test_products_when_both_diameters_are_known(self) -> None:
+        # 20 × 20 = 400 → 15 × 14 = 210: −47.5 %: stable by products
+        # (the diameter alone, 20 → 15, is −25 %).
+        r = classify([Lesion(20, 20)], [Lesion(15, 14)])
+        assert r.unit == "mm²"
+        assert r.sum_mm == 210
+        assert r.response is Response.SD
+        # 20 × 20 = 400 → 14 × 14 = 196: −51 %: partial.
+        assert classify([Lesion(20, 20)], [Lesion(14, 14)]).response is Response.PR
+
+    def test_diameters_when_a_perpendicular_is_missing(self) -> None:
+        r = classify([Lesion(20, 20), Lesion(10)], [Lesion(10, 10), Lesion(5)])
+        assert r.unit == "mm"
+        assert r.sum_mm == 15
+
+
+class TestWho:
+    def test_half_the_product_is_pr(self) -> None:
+        # 20 × 10 = 200 → 10 × 10 = 100: exactly −50 %.
+        assert classify([Lesion(20, 10)], [Lesion(10, 10)], criteria="who").response is Response.PR
+
+    def test_one_lesion_growing_25_percent_is_pd_even_if_the_sum_falls(self) -> None:
+        # T1 20 × 10 = 200 → 25 × 10 = 250 (+25 %); T2 40 × 40 = 1600 → 10 × 10 = 100.
+        r = classify(
+            [Lesion(20, 10), Lesion(40, 40)],
+            [Lesion(25, 10), Lesion(10, 10)],
+            criteria="who",
+        )
+        assert r.response is Response.PD
+
+    def test_just_under_25_percent_is_not_pd(self) -> None:
+        # 20 × 10 = 200 → 24.9 × 10 = 249.
+        r = classify([Lesion(20, 10)], [Lesion(24.9, 10)], criteria="who")
+        assert r.response is Response.SD
+
+    def test_missing_perpendicular_is_a_warning(self) -> None:
+        r = classify([20], [10], criteria="who")
+        assert r.unit == "mm"
+        assert any("perpendicular" in w.message for w in r.warnings)
+
+
+class TestRecist10:
+    def test_no_5_mm_rule(self) -> None:
+        # nadir 20 → 24: +20 %, +4 mm: PD under 1.0, not under 1.1.
+        assert classify([40], [24], nadir_mm=20, criteria="recist1.0").response is Response.PD
+
+
+class TestUnits:
+    def test_cm_is_converted_exactly(self) -> None:
+        r = classify([3.3], [2.31], criteria="recist1.1", unit="cm")
+        assert r.response is Response.PR
+        assert r.sum_mm == pytest.approx(23.1)
+
+    def test_unknown_unit(self) -> None:
+        with pytest.raises(InvalidInput, match="'in' is not a unit"):
+            classify([10], [5], unit="in")
+
+
+class TestBadInput:
+    def test_every_problem_at_once(self) -> None:
+        with pytest.raises(InvalidInput) as caught:
+            classify([-3, "abc", float("nan")], [1, 2, 3])
+        fields = [(p.where, p.field) for p in caught.value.problems]
+        assert ("lesion T1 at baseline", "size_mm") in fields
+        assert ("lesion T2 at baseline", "size_mm") in fields
+        assert ("lesion T3 at baseline", "size_mm") in fields
+        assert "negative" in str(caught.value)
+        assert "'abc' is not a number" in str(caught.value)
+
+    def test_infinite(self) -> None:
+        with pytest.raises(InvalidInput, match="is inf"):
+            classify([10], [float("inf")])
+
+    def test_lengths_differ(self) -> None:
+        with pytest.raises(InvalidInput, match="has 1 lesions but baseline has 2"):
+            classify([10, 20], [5])
+
+    def test_duplicate_names(self) -> None:
+        with pytest.raises(InvalidInput, match="lesion A, name: is used twice"):
+            classify([Lesion(10, name="A"), Lesion(12, name="A")], [5, 5])
+
+    def test_no_disease(self) -> None:
+        with pytest.raises(InvalidInput, match="no target lesions and no non-target disease"):
+            classify([], [])
+
+    def test_unknown_follow_up_lesion(self) -> None:
+        with pytest.raises(InvalidInput, match="lesion T9 at day 56, lesion: is not a baseline"):
+            classify_series([Visit(0, {"T1": 10}), Visit(56, {"T1": 5, "T9": 3})])
+
+    def test_visits_out_of_order(self) -> None:
+        with pytest.raises(InvalidInput, match="day 28 is not after the previous visit"):
+            classify_series([Visit(0, {"T1": 10}), Visit(56, {"T1": 5}), Visit(28, {"T1": 5})])
+
+    def test_nadir_above_baseline(self) -> None:
+        with pytest.raises(InvalidInput, match="nadir_mm: 90 is larger than the baseline sum"):
+            classify([40, 43], [10, 10], nadir_mm=90)
+
+    def test_bad_non_target_status(self) -> None:
+        with pytest.raises(InvalidInput, match="'gone' is not a status"):
+            classify([10], [5], non_target="gone")
+
+    def test_baseline_target_must_be_measured(self) -> None:
+        with pytest.raises(InvalidInput, match="a baseline target needs a measured size"):
+            classify([None], [5])
+
+
+class TestDeviations:
+    def test_too_many_targets_and_per_organ(self) -> None:
+        lesions = [Lesion(20, organ="liver", name=f"L{i}") for i in range(6)]
+        r = classify(lesions, [10] * 6, criteria="recist1.1")
+        messages = [str(w) for w in r.warnings]
+        assert any("6 targets; at most 5" in m for m in messages)
+        assert any("organ liver: 6 targets; at most 2 per organ" in m for m in messages)
+
+    def test_below_measurability(self) -> None:
+        r = classify([Lesion(9.9), Lesion(14.9, node=True)], [5, 5], criteria="recist1.1")
+        messages = " ".join(str(w) for w in r.warnings)
+        assert "9.9 mm at baseline is below 10 mm" in messages
+        assert "14.9 mm at baseline is below 15 mm" in messages
+        clean = classify([Lesion(10), Lesion(15, node=True)], [5, 5], criteria="recist1.1")
+        assert clean.warnings == ()
+
+    def test_a_late_visit(self) -> None:
+        s = classify_series([Visit(0, {"T1": 20}), Visit(400, {"T1": 10})])
+        assert any("more than a year" in str(w) for w in s.visits[0].warnings)
+
+
+class TestExplanation:
+    def test_numbers_rule_and_next_category(self) -> None:
+        r = classify([40, 35], [30, 28], criteria="recist1.1")
+        # 75 → 58: −22.7 %: SD; PR needs ≤ 52.5; PD needs ≥ 90 (75 × 1.2).
+        assert r.response is Response.SD
+        text = str(r.explanation)
+        assert "Baseline sum 75 mm" in text
+        assert "Partial response needs a sum ≤ 52.5 mm; it is 58 mm" in text
+        assert "Progressive disease needs a sum ≥ 90 mm" in text
+        assert "section 4.3.1" in str(r.explanation.rule)
+        assert "stable disease" in r.explanation.patient
+
+    def test_product_explanation_names_one_minus_root_half(self) -> None:
+        r = classify([Lesion(20, 20)], [Lesion(14, 14)])
+        assert "1 − √0.5" in r.explanation.numbers
+
+    def test_patient_wording_has_no_false_reassurance(self) -> None:
+        r = classify([20], [0])
+        assert "not the same as a cure" in r.explanation.patient
+
+
+class TestCompare:
+    def test_side_by_side(self) -> None:
+        # 40 → 26: −35 %: PR under RECIST (≥ 30 %), stable under the 50 % rules.
+        results = compare([40], [26])
+        assert {name: r.response for name, r in results.items()} == {
+            "basic": Response.SD,
+            "who": Response.SD,
+            "recist1.0": Response.PR,
+            "recist1.1": Response.PR,
+        }
+
+
+sizes = st.decimals(min_value=0, max_value=300, places=1, allow_nan=False).map(float)
+baseline_sizes = st.decimals(min_value=10, max_value=300, places=1).map(float)
+criteria_names = st.sampled_from(list(remission.CRITERIA))
+
+
+@st.composite
+def patients(draw: st.DrawFn) -> tuple[list[float], list[float]]:
+    count = draw(st.integers(1, 5))
+    baseline = draw(st.lists(baseline_sizes, min_size=count, max_size=count))
+    follow_up = draw(st.lists(sizes, min_size=count, max_size=count))
+    return baseline, follow_up
+
+
+class TestProperties:
+    @settings(max_examples=150, deadline=None)
+    @given(patients(), criteria_names)
+    def test_new_lesions_always_pd(
+        self, patient: tuple[list[float], list[float]], name: str
+    ) -> None:
+        """RECIST 1.1 Table 1 (and every set): a new lesion means PD."""
+        baseline, follow_up = patient
+        assert (
+            classify(baseline, follow_up, criteria=name, new_lesions=True).response is Response.PD
+        )
+
+    @settings(max_examples=150, deadline=None)
+    @given(patients(), criteria_names, st.data())
+    def test_shrinking_never_makes_pd(
+        self, patient: tuple[list[float], list[float]], name: str, data: st.DataObject
+    ) -> None:
+        """Shrinking a follow-up lesion never turns a non-PD answer into PD."""
+        baseline, follow_up = patient
+        before = classify(baseline, follow_up, criteria=name).response
+        index = data.draw(st.integers(0, len(follow_up) - 1))
+        smaller = list(follow_up)
+        smaller[index] = data.draw(
+            st.decimals(min_value=0, max_value=Decimal(str(follow_up[index])), places=1).map(float)
+        )
+        after = classify(baseline, smaller, criteria=name).response
+        if before is not Response.PD:
+            assert after is not Response.PD
+
+    @settings(max_examples=150, deadline=None)
+    @given(patients(), criteria_names, st.randoms())
+    def test_lesion_order_does_not_matter(
+        self, patient: tuple[list[float], list[float]], name: str, rnd: object
+    ) -> None:
+        baseline, follow_up = patient
+        pairs = list(zip(baseline, follow_up, strict=True))
+        rnd.shuffle(pairs)  # type: ignore[attr-defined]
+        shuffled = classify([b for b, _ in pairs], [f for _, f in pairs], criteria=name)
+        assert shuffled.response is classify(baseline, follow_up, criteria=name).response
+        assert shuffled.current == classify(baseline, follow_up, criteria=name).current
+
+    @settings(max_examples=150, deadline=None)
+    @given(patients(), criteria_names)
+    def test_mm_and_cm_agree(self, patient: tuple[list[float], list[float]], name: str) -> None:
+        baseline, follow_up = patient
+        in_mm = classify(baseline, follow_up, criteria=name)
+        in_cm = classify(
+            [f"{b / 10:.2f}" for b in baseline],
+            [f"{f / 10:.2f}" for f in follow_up],
+            criteria=name,
+            unit="cm",
+        )
+        assert in_cm.response is in_mm.response
+        assert in_cm.current == in_mm.current
