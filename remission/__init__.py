@@ -17,6 +17,8 @@ from remission.engine import Assessment, LesionResult, Series, classify, classif
 from remission.errors import Deviation, InvalidInput, Problem
 from remission.explain import Explanation
 from remission.measurements import TOO_SMALL, Lesion, Unit, Visit
+from remission.rcb import RcbClass, RcbResult, rcb
+from remission.recurrence import Recurrence, RecurrenceKind, classify_recurrence
 from remission.response import NonTargetStatus, Response
 from remission.wording import DISCLAIMER
 
@@ -34,15 +36,21 @@ __all__ = [
     "LesionResult",
     "NonTargetStatus",
     "Problem",
+    "RcbClass",
+    "RcbResult",
+    "Recurrence",
+    "RecurrenceKind",
     "Response",
     "Series",
     "Unit",
     "Visit",
     "best_response",
     "classify",
+    "classify_recurrence",
     "classify_series",
     "compare",
     "get_criteria",
+    "rcb",
 ]
 
 __version__ = "0.1.0"

@@ -18,6 +18,7 @@ from remission.criteria import CRITERIA, Criteria, Measure, Reference, Rule, Sco
 from remission.errors import Deviation, InvalidInput, Problem, Problems
 from remission.explain import Explanation, explain
 from remission.measurements import TOO_SMALL, Lesion, Size, Unit, Visit, exact, non_target_status
+from remission.recurrence import Recurrence, classify_recurrence
 from remission.response import NonTargetStatus, Response
 
 __all__ = [
@@ -82,6 +83,24 @@ class Assessment:
     table_rule: Rule
     explanation: Explanation
     warnings: tuple[Deviation, ...] = ()
+    recurrences: tuple[Recurrence, ...] = ()
+    """After a complete response, where the disease came back (local, regional, distant)."""
+
+    @property
+    def recurrence(self) -> str:
+        """A short label, e.g. "recurrence — distant (bone)", or "" when there is none.
+
+        Examples:
+            >>> s = classify_series([
+            ...     Visit(0, {"T1": 30}), Visit(56, {"T1": 0}),
+            ...     Visit(140, {"T1": 0}, new_lesions=True, new_lesion_sites=("bone",)),
+            ... ])
+            >>> s.visits[1].recurrence
+            'recurrence — distant (bone)'
+        """
+        if not self.recurrences:
+            return ""
+        return "recurrence — " + "; ".join(f"{r.kind.value} ({r.site})" for r in self.recurrences)
 
     @property
     def unit(self) -> str:
@@ -193,6 +212,7 @@ class _Reading:
     diameter: Fraction | None  # None = not assessed
     perpendicular: Fraction | None
     too_small: bool
+    note: str = ""  # split into fragments, merged into another lesion
 
 
 @dataclass(frozen=True)
@@ -213,8 +233,27 @@ class _Case:
 
 
 def _reading(value: Size | Lesion, unit: Unit, problems: Problems, where: str) -> _Reading:
-    size: object = value.size_mm if isinstance(value, Lesion) else value
-    perpendicular = value.perpendicular_mm if isinstance(value, Lesion) else None
+    """One lesion at one visit, including RECIST 1.1 section 4.3.2's special cases.
+
+    A split lesion is the sum of its fragments' longest diameters; a lesion that merged
+    into another is recorded as 0 mm, its size now counted in the lesion it joined.
+    """
+    lesion = value if isinstance(value, Lesion) else Lesion(size_mm=value)
+    if lesion.fragments_mm:
+        sizes = [exact(f, unit, problems, where, "fragments_mm") for f in lesion.fragments_mm]
+        total = sum((f for f in sizes if f is not None), Fraction(0))
+        note = f"split into {len(sizes)} fragments, diameters summed"
+        return _Reading(total, None, too_small=False, note=note)
+    if lesion.merged_into is not None:
+        if lesion.size_mm not in (None, 0, 0.0, "0"):
+            problems.add(
+                where,
+                "size_mm",
+                f"is {lesion.size_mm!r} but the lesion merged into {lesion.merged_into}",
+                "record a merged lesion as 0 mm and measure the merged lesion as one",
+            )
+        return _Reading(Fraction(0), None, too_small=False, note=f"merged into {lesion.merged_into}")
+    size: object = lesion.size_mm
     if size is None:
         return _Reading(None, None, too_small=False)
     if isinstance(size, str) and size.strip().lower().replace(" ", "-") == TOO_SMALL:
@@ -222,8 +261,8 @@ def _reading(value: Size | Lesion, unit: Unit, problems: Problems, where: str) -
     diameter = exact(size, unit, problems, where, "size_mm")
     second = (
         None
-        if perpendicular is None
-        else exact(perpendicular, unit, problems, where, "perpendicular_mm")
+        if lesion.perpendicular_mm is None
+        else exact(lesion.perpendicular_mm, unit, problems, where, "perpendicular_mm")
     )
     return _Reading(diameter, second, too_small=False)
 
@@ -373,6 +412,8 @@ def _value(reading: _Reading, criteria: Criteria, products: bool) -> Fraction | 
 
 
 def _status(reading: _Reading, value: Fraction | None) -> str:
+    if reading.note:
+        return reading.note
     if reading.too_small:
         return "too small"
     if value is None:
@@ -453,6 +494,7 @@ def _assess_series(
     criteria: Criteria,
     case: _Case,
     nadir_override: Fraction | None = None,
+    primary_side: str | None = None,
 ) -> tuple[list[Assessment], list[Deviation]]:
     """Assess every follow-up of a case in order, carrying the nadirs forward."""
     products, warnings = _uses_products(criteria, case)
@@ -466,6 +508,7 @@ def _assess_series(
     last_target: Response | None = None
     if nadir_override == 0:
         last_target = Response.CR
+    remission_day: int | None = 0 if nadir_override == 0 else None
     results: list[Assessment] = []
     for visit in case.visits[1:]:
         values = [_value(r, criteria, products) for r in visit.readings]
@@ -500,6 +543,9 @@ def _assess_series(
                 case.targets, values, base_values, lesion_nadirs, visit.readings, strict=True
             )
         )
+        recurrences, site_warnings = _recurrences(
+            case, visit, values, remission_day, primary_side, target
+        )
         visit_warnings = tuple(
             [
                 Deviation(
@@ -510,7 +556,7 @@ def _assess_series(
             ]
             if visit.day - baseline_visit.day > _MAX_DAYS
             else []
-        )
+        ) + tuple(site_warnings)
         assessment = Assessment(
             criteria=criteria,
             day=visit.day - baseline_visit.day,
@@ -542,10 +588,16 @@ def _assess_series(
                 lesions=lesions,
                 pd_at_least=None if target is None else target.pd_at_least,
                 warnings=(*warnings, *visit_warnings),
+                recurrences=recurrences,
             ),
             warnings=(*warnings, *visit_warnings),
+            recurrences=recurrences,
         )
         results.append(assessment)
+        if row.overall is Response.CR and remission_day is None:
+            remission_day = visit.day - baseline_visit.day
+        elif row.overall is Response.PD:
+            remission_day = None
         # Carry the references forward: only complete sums can be a nadir.
         if target is not None and all_assessed and current is not None and nadir is not None:
             nadir = min(nadir, current)
@@ -555,6 +607,50 @@ def _assess_series(
         if target_response not in (None, Response.NE):
             last_target = target_response
     return results, warnings
+
+
+def _recurrences(
+    case: _Case,
+    visit: _VisitData,
+    values: Sequence[Fraction | None],
+    remission_day: int | None,
+    primary_side: str | None,
+    target: _TargetDecision | None,
+) -> tuple[tuple[Recurrence, ...], list[Deviation]]:
+    """Name the recurrence when disease comes back after a complete response.
+
+    New lesions are placed by their recorded sites; a target lesion that reappears, by
+    its organ (founding document: local, regional or distant recurrence).
+    """
+    if remission_day is None:
+        return (), []
+    sites = list(visit.sites) if visit.new_lesions else []
+    if target is not None and target.response is Response.PD:
+        sites += [
+            t.organ
+            for t, v in zip(case.targets, values, strict=True)
+            if v and t.organ and not t.node
+        ]
+    found: list[Recurrence] = []
+    warnings: list[Deviation] = []
+    for site in dict.fromkeys(sites):
+        try:
+            found.append(
+                classify_recurrence(
+                    site,
+                    primary_side=primary_side,
+                    days_since_remission=visit.day - case.visits[0].day - remission_day,
+                )
+            )
+        except InvalidInput as error:
+            warnings.append(
+                Deviation(
+                    f"site {site!r} at {visit.name}",
+                    "recurrence type not given: " + error.problems[0].message,
+                    "remission.recurrence.SITES",
+                )
+            )
+    return tuple(found), warnings
 
 
 def _deviations(criteria: Criteria, case: _Case) -> list[Deviation]:
@@ -627,6 +723,7 @@ def classify_series(
     max_ne_between: int = 1,
     accept_sd: bool = False,
     unit: str | Unit = "mm",
+    primary_side: str | None = None,
 ) -> Series:
     """Classify every follow-up of one patient and derive the best overall response.
 
@@ -634,7 +731,10 @@ def classify_series(
     smallest *complete* sum among previous visits, baseline included (RECIST 1.1 section
     4.3.1). ``confirmation_days`` and ``sd_min_days`` default to the criteria's own
     (``"criteria"``); pass ``None`` for no confirmation. Best response follows RECIST 1.1
-    section 4.4.3 and Table 3 (see :func:`remission.best_response`).
+    section 4.4.3 and Table 3 (see :func:`remission.best_response`). When disease comes
+    back after a complete response, each visit names the recurrence (local, regional,
+    distant) from ``Visit.new_lesion_sites`` or the reappearing lesion's organ;
+    ``primary_side`` ("left"/"right") is the side of the first breast cancer.
 
     Examples:
         >>> s = classify_series([
@@ -649,7 +749,7 @@ def classify_series(
     """
     chosen = get_criteria(criteria)
     case = _read(visits, unit)
-    results, warnings = _assess_series(chosen, case)
+    results, warnings = _assess_series(chosen, case, primary_side=primary_side)
     best = best_response(
         [(a.day, a.response) for a in results],
         confirmation_days=chosen.confirmation_days

@@ -19,6 +19,7 @@ from remission.wording import PATIENT, PD_REASONS, PRODUCT_NOTE
 
 if TYPE_CHECKING:
     from remission.engine import LesionResult
+    from remission.recurrence import Recurrence
 
 __all__ = ["Explanation", "explain", "number", "percent"]
 
@@ -57,9 +58,12 @@ def number(value: Fraction | float, unit: str = "mm") -> str:
         '52.5 mm'
         >>> number(Fraction(1, 3), "mm²")
         '0.33 mm²'
+        >>> number(-52)
+        '−52 mm'
     """
     text = f"{float(value):.2f}".rstrip("0").rstrip(".")
-    return f"{'0' if text == '-0' else text} {unit}"
+    text = "0" if text == "-0" else text.replace("-", "−")
+    return f"{text} {unit}"
 
 
 def percent(change: Fraction | None) -> str:
@@ -94,6 +98,7 @@ def explain(
     lesions: Sequence[LesionResult],
     pd_at_least: Fraction | None,
     warnings: Sequence[Deviation],
+    recurrences: Sequence[Recurrence] = (),
 ) -> Explanation:
     """Assemble the explanation of one visit's result."""
     unit = "mm²" if measure is Measure.PRODUCT else "mm"
@@ -119,6 +124,7 @@ def explain(
     if non_target_response is not None:
         parts.append(f"Non-target lesions: {non_target_response.label.lower()}.")
     parts.append("New lesions: yes." if new_lesions else "New lesions: none.")
+    parts += [f"Recurrence after complete response: {r.explanation.clinician}" for r in recurrences]
     clinician = " ".join(parts)
 
     missing = [lesion.name for lesion in lesions if lesion.value is None]
@@ -133,6 +139,7 @@ def explain(
         reason=_pd_reason(criteria, rule, new_lesions, non_target_response, from_nadir),
         missing=f" ({', '.join(missing)} not measured)" if missing else "",
     )
+    patient = " ".join([patient, *(r.explanation.patient for r in recurrences)])
     return Explanation(
         clinician=clinician,
         patient=patient,
@@ -174,6 +181,8 @@ def _lesion_text(lesion: LesionResult, measure: Measure, criteria: Criteria) -> 
     extra = ""
     if lesion.status == "too small":
         extra = f", too small to measure, counted as {number(lesion.value, unit)} ({criteria.too_small.citation})"
+    elif lesion.status.startswith(("split", "merged")):
+        extra = f", {lesion.status}"
     elif lesion.node and criteria.node_normal_below_mm is not None:
         normal = (
             lesion.value < criteria.node_normal_below_mm if measure is Measure.DIAMETER else False

@@ -57,6 +57,8 @@ class Lesion:
     ``size_mm`` is the longest diameter, or the short axis for a lymph node
     (RECIST 1.1 section 3.1.1); ``perpendicular_mm`` is the second diameter WHO multiplies
     by. Sizes are in the unit of the call (millimetres unless ``unit="cm"`` is given).
+    At follow-up, ``fragments_mm`` records a lesion that split and ``merged_into`` one
+    that coalesced with another (RECIST 1.1 section 4.3.2).
 
     Examples:
         >>> Lesion(size_mm=12.0, node=True, organ="axilla", name="N1").node
@@ -68,6 +70,10 @@ class Lesion:
     node: bool = False
     organ: str | None = None
     name: str | None = None
+    fragments_mm: tuple[Size, ...] = ()
+    """A lesion that split: its fragments' longest diameters, summed (RECIST 1.1 4.3.2)."""
+    merged_into: str | None = None
+    """A lesion that coalesced with another: recorded as 0 mm (RECIST 1.1 4.3.2)."""
 
 
 @dataclass(frozen=True)

@@ -30,9 +30,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
-from typing import TypeGuard
+from typing import TYPE_CHECKING, TypeGuard
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported only when a table is read: `import remission` stays fast
+    import pandas as pd
 
 from remission.citations import SYMMANS_2007, Citation
 from remission.errors import InvalidInput, Problem, Problems
@@ -303,6 +304,8 @@ def _cell(value: object) -> object:
     Only in tables: there an empty cell *is* NaN, whereas a NaN passed to :func:`rcb`
     is reported as not a number.
     """
+    import pandas as pd  # noqa: PLC0415 - only tables need it, and then it is loaded
+
     if value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
@@ -676,6 +679,7 @@ def rcb_frame(df: pd.DataFrame) -> pd.DataFrame:
             with the data-row number (1 = first row under the header) and column.
 
     Examples:
+        >>> import pandas as pd
         >>> table = pd.DataFrame({
         ...     "patient": ["A", "B"], "d1_mm": [0, 20], "d2_mm": [0, 10],
         ...     "cellularity_pct": [0, 30], "in_situ_pct": [0, 10],
@@ -685,6 +689,8 @@ def rcb_frame(df: pd.DataFrame) -> pd.DataFrame:
         0       A     RCB-0   True
         1       B    RCB-II  False
     """
+    import pandas as pd  # noqa: PLC0415 - see the module's imports
+
     absent = [column for column in COLUMNS if column not in df.columns]
     if absent:
         raise InvalidInput(

@@ -151,6 +151,80 @@ class TestRecist11Lesions:
         assert s.visits[1].nadir_mm == 100
 
 
+class TestSplitAndMerged:
+    """RECIST 1.1 section 4.3.2: fragments are summed; a merged lesion is recorded as 0."""
+
+    def test_split_lesion_sums_its_fragments(self) -> None:
+        # 30 + 20 = 50 → fragments 12 + 10 of T1, T2 at 13: 35 → −30 % exactly: PR.
+        r = classify([30, 20], [Lesion(None, fragments_mm=(12, 10)), 13], criteria="recist1.1")
+        assert r.sum_mm == 35
+        assert r.response is Response.PR
+        assert "split into 2 fragments" in r.explanation.lesions
+
+    def test_merged_lesion_is_zero_and_named(self) -> None:
+        r = classify([30, 20], [45, Lesion(0, merged_into="T1")], criteria="recist1.1")
+        assert r.sum_mm == 45
+        assert r.response is Response.SD
+        assert "merged into T1" in r.explanation.lesions
+
+    def test_merged_lesion_with_a_size_is_an_error(self) -> None:
+        with pytest.raises(InvalidInput, match="record a merged lesion as 0 mm"):
+            classify([30, 20], [45, Lesion(12, merged_into="T1")])
+
+
+class TestRecurrence:
+    """Disease back after a complete response is named by site (founding document)."""
+
+    def test_new_lesion_in_bone_after_cr(self) -> None:
+        s = classify_series(
+            [
+                Visit(0, {"T1": Lesion(30, organ="breast")}),
+                Visit(56, {"T1": 0}),
+                Visit(140, {"T1": 0}, new_lesions=True, new_lesion_sites=("bone",)),
+            ],
+            criteria="recist1.1",
+        )
+        last = s.visits[-1]
+        assert last.response is Response.PD
+        assert last.recurrence == "recurrence — distant (bone)"
+        assert last.recurrences[0].time_since_remission is not None
+        assert "84 days" in last.recurrences[0].time_since_remission
+        assert "distant recurrence" in last.explanation.patient.lower()
+
+    def test_reappearing_lesion_uses_its_organ(self) -> None:
+        s = classify_series(
+            [
+                Visit(0, {"T1": Lesion(30, organ="chest wall")}),
+                Visit(56, {"T1": 0}),
+                Visit(112, {"T1": 6}),
+            ],
+            criteria="recist1.1",
+        )
+        assert s.visits[-1].recurrence == "recurrence — local (chest wall)"
+
+    def test_no_recurrence_without_a_prior_cr(self) -> None:
+        s = classify_series(
+            [
+                Visit(0, {"T1": 30}),
+                Visit(56, {"T1": 10}),
+                Visit(112, {"T1": 10}, new_lesions=True, new_lesion_sites=("liver",)),
+            ]
+        )
+        assert s.visits[-1].response is Response.PD
+        assert s.visits[-1].recurrences == ()
+
+    def test_unknown_site_is_a_warning_not_an_error(self) -> None:
+        s = classify_series(
+            [
+                Visit(0, {"T1": 30}),
+                Visit(56, {"T1": 0}),
+                Visit(112, {"T1": 0}, new_lesions=True, new_lesion_sites=("elbow",)),
+            ]
+        )
+        assert s.visits[-1].response is Response.PD
+        assert any("elbow" in str(w) for w in s.visits[-1].warnings)
+
+
 class TestOverall:
     def test_new_lesion_is_pd(self) -> None:
         assert recist([20], [0], new_lesions=True) is Response.PD
