@@ -252,7 +252,9 @@ def _reading(value: Size | Lesion, unit: Unit, problems: Problems, where: str) -
                 f"is {lesion.size_mm!r} but the lesion merged into {lesion.merged_into}",
                 "record a merged lesion as 0 mm and measure the merged lesion as one",
             )
-        return _Reading(Fraction(0), None, too_small=False, note=f"merged into {lesion.merged_into}")
+        return _Reading(
+            Fraction(0), None, too_small=False, note=f"merged into {lesion.merged_into}"
+        )
     size: object = lesion.size_mm
     if size is None:
         return _Reading(None, None, too_small=False)
