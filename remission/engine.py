@@ -546,7 +546,12 @@ def _assess_series(
             )
         )
         recurrences, site_warnings = _recurrences(
-            case, visit, values, remission_day, primary_side, target
+            case=case,
+            visit=visit,
+            values=values,
+            remission_day=remission_day,
+            primary_side=primary_side,
+            target=target,
         )
         visit_warnings = tuple(
             [
@@ -612,6 +617,7 @@ def _assess_series(
 
 
 def _recurrences(
+    *,
     case: _Case,
     visit: _VisitData,
     values: Sequence[Fraction | None],
