@@ -401,15 +401,23 @@ RECIST_1_1 = Criteria(
         "NE: a target lesion was not assessed, and the lesions that were assessed do not "
         "already show PD",
     ),
-    reappearance=_r11(
-        "Table 3 footnote; section 4.3.2",
-        "PD: a lesion reappeared after all target lesions had disappeared (complete "
-        "response), so the sum is above a nadir of 0",
+    reappearance=Rule(
+        "PD: a lesion reappeared (a lymph node back to 10 mm or more) after a complete "
+        "response at the previous assessment",
+        Citation(
+            RECIST_FAQ,
+            "'Does a new lesion always result in PD?' and 'Abnormal lymph node'; "
+            "RECIST 1.1 Table 3 footnote",
+        ),
     ),
     holds_response=Rule(
         "PR holds: once a PR (or CR) has been reached, later assessments stay PR until "
         "the criteria for PD (from the nadir) are met",
-        Citation(RECIST_FAQ, "response assessment: 100 → 70 → 80 → 80 mm is PR, PR, PR"),
+        Citation(
+            RECIST_FAQ,
+            "'Managing PR when TP measurements change slightly over time' "
+            "(100 → 70 → 70 → 80 → 80 mm: PR at every time point)",
+        ),
     ),
     too_small_mm=Fraction(5),
     too_small=_r11(

@@ -470,7 +470,9 @@ def _decide_target(
             (1 + growth.fraction) * reference, reference + (growth.min_increase_mm or 0)
         )
     if after_cr and any(
-        v for t, v in zip(case.targets, values, strict=True) if v is not None and not t.node
+        not _is_gone(t, r, criteria)
+        for t, r, v in zip(case.targets, readings, values, strict=True)
+        if v is not None
     ):
         return _TargetDecision(Response.PD, criteria.reappearance, pd_at_least)
     if growth.scope is Scope.SUM:
@@ -507,9 +509,11 @@ def _assess_series(
     baseline = sum(base_values, Fraction(0)) if case.targets else None
     nadir = nadir_override if nadir_override is not None else baseline
     lesion_nadirs = list(base_values)
-    last_target: Response | None = None
+    # The latest overall response that was not NE: after a CR any reappearance is PD,
+    # after a PR the response holds (RECIST Working Group FAQ).
+    last_overall: Response | None = None
     if nadir_override == 0:
-        last_target = Response.CR
+        last_overall = Response.CR
     remission_day: int | None = 0 if nadir_override == 0 else None
     results: list[Assessment] = []
     for visit in case.visits[1:]:
@@ -524,13 +528,13 @@ def _assess_series(
                 baseline=baseline,
                 nadir=nadir,
                 lesion_nadirs=lesion_nadirs,
-                after_cr=last_target is Response.CR,
+                after_cr=last_overall is Response.CR,
             )
         if (
             target is not None
             and target.response is Response.SD
             and criteria.holds_response is not None
-            and last_target in (Response.PR, Response.CR)
+            and last_overall in (Response.PR, Response.CR)
         ):
             target = _TargetDecision(Response.PR, criteria.holds_response, target.pd_at_least)
         non_target = None if visit.non_target is None else visit.non_target.response
@@ -611,8 +615,8 @@ def _assess_series(
         lesion_nadirs = [
             n if v is None else min(n, v) for n, v in zip(lesion_nadirs, values, strict=True)
         ]
-        if target_response not in (None, Response.NE):
-            last_target = target_response
+        if row.overall is not Response.NE:
+            last_overall = row.overall
     return results, warnings
 
 

@@ -109,6 +109,32 @@ class TestRecist11Lesions:
         )
         assert [v.response for v in s.visits] == [Response.CR, Response.PD]
 
+    def test_reappearance_after_target_cr_but_overall_pr_is_not_automatic(self) -> None:
+        # FAQ: reappearance is PD only after an overall CR; here non-targets persisted
+        # (overall PR), so the lesion is added to the sum: 3 mm vs baseline 20: PR.
+        s = classify_series(
+            [
+                Visit(0, {"T1": 20}, non_target="present"),
+                Visit(56, {"T1": 0}, non_target="present"),
+                Visit(112, {"T1": 3}, non_target="present"),
+            ],
+            criteria="recist1.1",
+        )
+        assert [v.response for v in s.visits] == [Response.PR, Response.PR]
+
+    def test_node_back_to_10_mm_after_cr_is_pd(self) -> None:
+        # FAQ 'Abnormal lymph node': < 10 mm (CR) then ≥ 10 mm after an overall CR: PD.
+        visits = [
+            Visit(0, {"N1": Lesion(20, node=True)}),
+            Visit(56, {"N1": 8}),
+            Visit(112, {"N1": 10}),
+        ]
+        s = classify_series(visits, criteria="recist1.1")
+        assert [v.response for v in s.visits] == [Response.CR, Response.PD]
+        visits[2] = Visit(112, {"N1": 9.9})
+        s = classify_series(visits, criteria="recist1.1")
+        assert [v.response for v in s.visits] == [Response.CR, Response.CR]
+
     def test_pr_holds_until_pd(self) -> None:
         # RECIST FAQ: 100 → 70 → 80 → 80 is PR, PR, PR; 84 is +20 % and +14 mm over 70: PD.
         s = classify_series(
