@@ -292,7 +292,7 @@ def _read(visits: Sequence[Visit], unit: str | Unit) -> _Case:
     for name, value in baseline.targets.items():
         lesion = value if isinstance(value, Lesion) else Lesion(size_mm=value)
         targets.append(_Target(str(name), lesion.node, lesion.organ))
-    if not targets and baseline.non_target is None:
+    if not targets and all(v.non_target is None for v in visits):
         problems.add(
             f"baseline ({baseline.name})",
             "targets",
@@ -300,6 +300,9 @@ def _read(visits: Sequence[Visit], unit: str | Unit) -> _Case:
             "enter at least one baseline lesion: there is nothing to follow otherwise",
         )
 
+    # Non-target disease recorded at any visit means the patient has it (a baseline
+    # without a status is read as "present").
+    has_non_target = any(v.non_target is not None for v in visits)
     names = [t.name for t in targets]
     read_visits: list[_VisitData] = []
     previous_day: int | None = None
@@ -343,14 +346,8 @@ def _read(visits: Sequence[Visit], unit: str | Unit) -> _Case:
                 )
             readings.append(reading)
         status = non_target_status(visit.non_target, problems, where_visit)
-        if index > 0 and status is not None and baseline.non_target is None:
-            problems.add(
-                where_visit,
-                "non_target",
-                f"is {visit.non_target!r} but the baseline records no non-target disease",
-                "set the baseline's non_target to 'present', or leave this visit's empty",
-            )
-        if index > 0 and status is None and baseline.non_target is not None:
+        if index > 0 and status is None and has_non_target:
+            # The patient has non-target disease, but nothing was recorded at this visit.
             status = NonTargetStatus.NOT_ASSESSED
         read_visits.append(
             _VisitData(
@@ -370,7 +367,7 @@ def _read(visits: Sequence[Visit], unit: str | Unit) -> _Case:
             "all disease at baseline is baseline disease; untick it",
         )
     problems.raise_if_any()
-    return _Case(tuple(targets), tuple(read_visits), baseline.non_target is not None)
+    return _Case(tuple(targets), tuple(read_visits), has_non_target)
 
 
 # --------------------------------------------------------------------------- deciding

@@ -177,6 +177,22 @@ class TestRecist11Lesions:
         assert s.visits[1].nadir_mm == 100
 
 
+class TestIssueContract:
+    def test_series_example(self) -> None:
+        # The public-API example: 83 → 31 (PR), then T2 not assessed but a new lesion: PD.
+        visits = [
+            Visit(day=0, targets={"T1": 52.0, "T2": 31.0}),
+            Visit(day=56, targets={"T1": 20.0, "T2": 11.0}, non_target="present"),
+            Visit(day=112, targets={"T1": 18.0, "T2": None}, new_lesions=True),
+        ]
+        s = classify_series(visits, criteria="recist1.1", confirmation_days=28, sd_min_days=42)
+        assert [v.response for v in s.visits] == [Response.PR, Response.PD]
+        assert s.visits[0].non_target_response is Response.NON_CR_NON_PD
+        assert s.visits[1].non_target_response is Response.NE
+        # PR on day 56 is not confirmed (the next assessment is PD): SD (day 56 ≥ 42).
+        assert s.best_response.response is Response.SD
+
+
 class TestSplitAndMerged:
     """RECIST 1.1 section 4.3.2: fragments are summed; a merged lesion is recorded as 0."""
 

@@ -48,5 +48,15 @@ def test_core_never_imports_streamlit() -> None:
     assert result.stdout.strip() == "False"
 
 
+def test_import_loads_neither_pandas_nor_streamlit() -> None:
+    # `import remission` stays light (benchmarks/bench_import.py measures it); pandas
+    # loads only when a table is classified.
+    code = "import sys, remission; print(sorted({'pandas', 'streamlit'} & set(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
 def test_invalid_input_is_a_value_error() -> None:
     assert issubclass(remission.InvalidInput, ValueError)
