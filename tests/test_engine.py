@@ -7,7 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import remission
@@ -485,7 +485,6 @@ def patients(draw: st.DrawFn) -> tuple[list[float], list[float]]:
 
 
 class TestProperties:
-    @settings(max_examples=150, deadline=None)
     @given(patients(), criteria_names)
     def test_new_lesions_always_pd(
         self, patient: tuple[list[float], list[float]], name: str
@@ -496,7 +495,6 @@ class TestProperties:
             classify(baseline, follow_up, criteria=name, new_lesions=True).response is Response.PD
         )
 
-    @settings(max_examples=150, deadline=None)
     @given(patients(), criteria_names, st.data())
     def test_shrinking_never_makes_pd(
         self, patient: tuple[list[float], list[float]], name: str, data: st.DataObject
@@ -513,7 +511,6 @@ class TestProperties:
         if before is not Response.PD:
             assert after is not Response.PD
 
-    @settings(max_examples=150, deadline=None)
     @given(patients(), criteria_names, st.randoms())
     def test_lesion_order_does_not_matter(
         self, patient: tuple[list[float], list[float]], name: str, rnd: object
@@ -525,7 +522,6 @@ class TestProperties:
         assert shuffled.response is classify(baseline, follow_up, criteria=name).response
         assert shuffled.current == classify(baseline, follow_up, criteria=name).current
 
-    @settings(max_examples=150, deadline=None)
     @given(patients(), criteria_names)
     def test_mm_and_cm_agree(self, patient: tuple[list[float], list[float]], name: str) -> None:
         baseline, follow_up = patient

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from remission.citations import SYMMANS_2007
@@ -457,7 +457,6 @@ GROWING = ["d1_mm", "d2_mm", "cellularity_pct", "positive_nodes", "largest_node_
 class TestProperties:
     """Symmans et al. 2007, Methods: RCB grows with every measure of residual disease."""
 
-    @settings(max_examples=200, deadline=None)
     @given(case=cases(), field=st.sampled_from(GROWING), data=st.data())
     def test_index_never_decreases_when_one_input_grows(
         self, case: dict[str, float], field: str, data: st.DataObject
@@ -467,7 +466,6 @@ class TestProperties:
         assume(_valid(bigger))
         assert rcb(**bigger).index >= rcb(**case).index
 
-    @settings(max_examples=200, deadline=None)
     @given(case=cases(), data=st.data())
     def test_index_never_increases_when_in_situ_share_grows(
         self, case: dict[str, float], data: st.DataObject
@@ -477,14 +475,12 @@ class TestProperties:
         assume(_valid(bigger))
         assert rcb(**bigger).index <= rcb(**case).index
 
-    @settings(max_examples=200, deadline=None)
     @given(case=cases())
     def test_pcr_iff_index_is_zero_iff_rcb_0(self, case: dict[str, float]) -> None:
         result = rcb(**case)
         assert result.pcr == (result.index == 0) == (result.rcb_class is RcbClass.RCB_0)
         assert math.isfinite(result.index)
 
-    @settings(max_examples=200, deadline=None)
     @given(first=cases(), second=cases())
     def test_class_order_follows_index_order(
         self, first: dict[str, float], second: dict[str, float]
@@ -493,7 +489,6 @@ class TestProperties:
         order = list(RcbClass)
         assert order.index(low.rcb_class) <= order.index(high.rcb_class)
 
-    @settings(max_examples=50, deadline=None)
     @given(rows=st.lists(cases(), max_size=5))
     def test_frame_agrees_with_single_calls(self, rows: list[dict[str, float]]) -> None:
         table = pd.DataFrame(rows, columns=list(COLUMNS))

@@ -9,7 +9,7 @@ distant = bones, liver, lungs, brain or other organs. The opposite breast is fla
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from remission.citations import FOUNDING_DOCUMENT, GREENBERG_1996
@@ -341,7 +341,6 @@ ALL_WORDS = [(word, site) for site in SITES for word in (site.name, *site.synony
 class TestProperties:
     """Matching ignores case, spacing, hyphens and underscores, and nothing else."""
 
-    @settings(max_examples=200, deadline=None)
     @given(
         pair=st.sampled_from(ALL_WORDS),
         upper=st.lists(st.booleans(), min_size=60, max_size=60),
@@ -356,7 +355,6 @@ class TestProperties:
         spelled = pad + separator.join(cased.split(" ")) + pad
         assert classify_recurrence(spelled).site == site.name
 
-    @settings(max_examples=200, deadline=None)
     @given(
         site=st.sampled_from([s for s in SITES if s.other_side_kind is not None]),
         sides=st.sampled_from([("left", "right"), ("right", "left")]),
