@@ -47,9 +47,11 @@ __all__ = [
     "RcbExplanation",
     "RcbResult",
     "RcbTerms",
+    "ScaleBand",
     "class_for_index",
     "rcb",
     "rcb_frame",
+    "scale",
 ]
 
 NumberLike = int | float | str | Decimal
@@ -723,3 +725,36 @@ def rcb_frame(df: pd.DataFrame) -> pd.DataFrame:
         [r.explanation.clinician for r in results], index=df.index, dtype="object"
     )
     return out
+
+
+@dataclass(frozen=True)
+class ScaleBand:
+    """One class drawn as a stretch of the RCB axis, for a chart of the scale."""
+
+    rcb_class: str
+    start: float
+    end: float
+    meaning: str
+
+
+def scale(index: float | None = None, *, top: float = 5.0) -> tuple[ScaleBand, ...]:
+    """The RCB scale as bands on an axis from 0 to ``top`` (or past the index).
+
+    RCB-0 is a single point (index 0), drawn as a thin band so it can be seen; RCB-III
+    has no upper bound, so it is drawn to ``top`` or a little past the patient's index.
+
+    Examples:
+        >>> [(b.rcb_class, b.start, b.end) for b in scale()]
+        [('RCB-0', 0.0, 0.05), ('RCB-I', 0.05, 1.36), ('RCB-II', 1.36, 3.28), ('RCB-III', 3.28, 5.0)]
+    """
+    end = max(top, (index or 0.0) + 0.5)
+    bands: list[ScaleBand] = []
+    for band in RCB_CLASSES:
+        start = 0.0 if band.lower_exclusive is None else float(band.lower_exclusive)
+        stop = end if band.upper_inclusive is None else float(band.upper_inclusive)
+        if band.rcb_class is RcbClass.RCB_0:
+            stop = 0.05
+        if bands and start < bands[-1].end:
+            start = bands[-1].end
+        bands.append(ScaleBand(band.rcb_class.value, start, stop, band.patient))
+    return tuple(bands)
