@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 from remission.best import BestResponse, best_response
 from remission.criteria import CRITERIA, Criteria, Measure, Reference, Rule, Scope, get_criteria
@@ -79,12 +80,20 @@ class Assessment:
     current: Fraction | None
     all_assessed: bool
     lesions: tuple[LesionResult, ...]
+    rule: Rule
+    """The rule that decided the overall response."""
     target_rule: Rule | None
     table_rule: Rule
-    explanation: Explanation
+    pd_at_least: Fraction | None
+    """The smallest sum that would be progression (when growth is judged on the sum)."""
     warnings: tuple[Deviation, ...] = ()
     recurrences: tuple[Recurrence, ...] = ()
     """After a complete response, where the disease came back (local, regional, distant)."""
+
+    @cached_property
+    def explanation(self) -> Explanation:
+        """Numbers, rule, next category and patient words (built when first read)."""
+        return explain(self)
 
     @property
     def recurrence(self) -> str:
@@ -106,11 +115,6 @@ class Assessment:
     def unit(self) -> str:
         """``mm`` for sums of diameters, ``mm²`` for sums of products."""
         return "mm²" if self.measure is Measure.PRODUCT else "mm"
-
-    @property
-    def rule(self) -> Rule:
-        """The rule that decided the overall response."""
-        return self.explanation.rule
 
     @property
     def sum_mm(self) -> float | None:
@@ -581,23 +585,8 @@ def _assess_series(
             lesions=lesions,
             target_rule=None if target is None else target.rule,
             table_rule=row.rule,
-            explanation=explain(
-                criteria=criteria,
-                response=row.overall,
-                target_response=target_response,
-                non_target_response=non_target,
-                new_lesions=visit.new_lesions,
-                rule=decisive,
-                measure=measure,
-                baseline=baseline,
-                nadir=nadir,
-                current=current,
-                all_assessed=all_assessed,
-                lesions=lesions,
-                pd_at_least=None if target is None else target.pd_at_least,
-                warnings=(*warnings, *visit_warnings),
-                recurrences=recurrences,
-            ),
+            rule=decisive,
+            pd_at_least=None if target is None else target.pd_at_least,
             warnings=(*warnings, *visit_warnings),
             recurrences=recurrences,
         )

@@ -13,13 +13,11 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from remission.criteria import Criteria, Measure, Rule, Scope
-from remission.errors import Deviation
 from remission.response import Response
 from remission.wording import PATIENT, PD_REASONS, PRODUCT_NOTE
 
 if TYPE_CHECKING:
-    from remission.engine import LesionResult
-    from remission.recurrence import Recurrence
+    from remission.engine import Assessment, LesionResult
 
 __all__ = ["Explanation", "explain", "number", "percent"]
 
@@ -82,25 +80,15 @@ def percent(change: Fraction | None) -> str:
     return f"{sign}{abs(value):.1f} %"
 
 
-def explain(
-    *,
-    criteria: Criteria,
-    response: Response,
-    target_response: Response | None,
-    non_target_response: Response | None,
-    new_lesions: bool,
-    rule: Rule,
-    measure: Measure,
-    baseline: Fraction | None,
-    nadir: Fraction | None,
-    current: Fraction | None,
-    all_assessed: bool,
-    lesions: Sequence[LesionResult],
-    pd_at_least: Fraction | None,
-    warnings: Sequence[Deviation],
-    recurrences: Sequence[Recurrence] = (),
-) -> Explanation:
-    """Assemble the explanation of one visit's result."""
+def explain(assessment: Assessment) -> Explanation:
+    """Assemble the explanation of one visit's result from its numbers and rules."""
+    criteria, response, measure = assessment.criteria, assessment.response, assessment.measure
+    target_response = assessment.target_response
+    non_target_response = assessment.non_target_response
+    new_lesions, rule, lesions = assessment.new_lesions, assessment.rule, assessment.lesions
+    baseline, nadir, current = assessment.baseline, assessment.nadir, assessment.current
+    all_assessed, pd_at_least = assessment.all_assessed, assessment.pd_at_least
+    warnings, recurrences = assessment.warnings, assessment.recurrences
     unit = "mm²" if measure is Measure.PRODUCT else "mm"
     from_baseline = _change(current, baseline, all_assessed)
     from_nadir = _change(current, nadir, all_assessed) if nadir else None
