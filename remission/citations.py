@@ -28,6 +28,8 @@ class Paper:
         Miller AB, Hoogstraten B, Staquet M, Winkler A. Reporting results of cancer treatment. Cancer 1981;47:207-214. doi:10.1002/1097-0142(19810101)47:1<207::AID-CNCR2820470134>3.0.CO;2-6
         >>> MILLER_1981.short
         'Miller et al. 1981 (WHO)'
+        >>> str(EISENHAUER_2009).startswith("Eisenhauer EA, Therasse P, Bogaerts J, et al. New")
+        True
     """
 
     short: str
@@ -39,7 +41,8 @@ class Paper:
     def __str__(self) -> str:
         """The full reference, Vancouver style."""
         doi = f" doi:{self.doi}" if self.doi else ""
-        return f"{self.authors}. {self.title}. {self.journal}.{doi}"
+        authors = self.authors.removesuffix(".")
+        return f"{authors}. {self.title}. {self.journal}.{doi}"
 
     @property
     def url(self) -> str | None:

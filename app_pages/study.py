@@ -1,0 +1,251 @@
+"""Study (CSV): a whole study at once, with waterfall, spider and swimmer plots."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+from app_pages import charts, widgets
+from remission import CRITERIA, InvalidInput, Problem, examples
+from remission import case as cases
+from remission.cdisc import SdtmStudy, read_sdtm, to_rs
+from remission.export import to_json, to_safe_csv
+from remission.frame import best_response_frame, classify_frame
+from remission.table import Table, read_table
+
+SOURCE = "study_source"
+UPLOAD = "study_upload"
+TU_UPLOAD = "study_tu"
+TR_UPLOAD = "study_tr"
+EXAMPLE = "study_example"
+CRITERIA_KEY = "study_criteria"
+CHART_PATIENTS = 200
+"""Charts show at most this many patients (the tables show all)."""
+
+st.session_state.setdefault(CRITERIA_KEY, "recist1.1")
+
+st.title("Study (CSV)")
+st.markdown(
+    "Upload a long table with one row per lesion per visit, or try a bundled example. "
+    "Every patient is classified with the same engine as **Assess a patient**; rows with "
+    "problems are listed with their fix, and the other patients are still shown."
+)
+with st.expander("The table's columns", icon=":material/table_rows:"):
+    st.markdown(
+        """
+| column | required | what it holds |
+|---|---|---|
+| `patient` | yes | the subject id |
+| `visit` | yes | the visit label, e.g. *baseline*, *week 8* |
+| `day` or `date` | one of them | study day (whole number) or date as 2024-03-01 |
+| `lesion` | yes | lesion id, the same at every visit |
+| `role` | yes | `target`, `non-target` or `new` |
+| `size_mm` (or `size_cm`) | for targets | longest diameter (short axis for lymph nodes); empty = not assessed; 0 = gone |
+| `perpendicular_mm` | no | second diameter, for WHO products |
+| `node` | no | yes/no: is it a lymph node |
+| `organ` | no | where it is |
+| `status` | non-targets | `present`, `absent`, `progression`, `not-assessed`; for a target, `too-small` |
+
+The earliest visit of each patient is the baseline; days are counted from it.
+"""
+    )
+
+
+def _domain(upload: UploadedFile, name: str) -> pd.DataFrame:
+    """An uploaded SDTM domain (.csv or .xpt), read in memory: nothing is written to disk."""
+    raw = io.BytesIO(upload.getvalue())
+    try:
+        if upload.name.lower().endswith(".xpt"):
+            frame = pd.read_sas(raw, format="xport", encoding="utf-8")
+        else:
+            text = raw.getvalue().decode("utf-8-sig")
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (UnicodeDecodeError, ValueError, pd.errors.ParserError) as error:
+        raise InvalidInput(
+            [
+                Problem(
+                    f"{name} file",
+                    "file",
+                    f"cannot be read ({type(error).__name__})",
+                    "give the SDTM dataset as .csv (UTF-8) or .xpt (SAS transport)",
+                )
+            ]
+        ) from None
+    return frame
+
+
+source = st.radio(
+    "Data",
+    ["Upload a CSV file", "Upload CDISC SDTM TU + TR", "Use a bundled example"],
+    horizontal=True,
+    key=SOURCE,
+)
+limit = st.get_option("server.maxUploadSize")
+data: bytes | pd.DataFrame | None = None
+sdtm: SdtmStudy | None = None
+if source == "Upload a CSV file":
+    uploaded = st.file_uploader(
+        f"Study file (CSV, UTF-8, at most {limit} MB)",
+        type=["csv"],
+        key=UPLOAD,
+        help="Nothing you upload is kept: the file is read for this page and forgotten.",
+    )
+    if uploaded is not None:
+        data = uploaded.getvalue()
+elif source == "Upload CDISC SDTM TU + TR":
+    left, right = st.columns(2)
+    tu = left.file_uploader(
+        f"TU: tumour identification (.csv or .xpt, at most {limit} MB)",
+        type=["csv", "xpt"],
+        key=TU_UPLOAD,
+    )
+    tr = right.file_uploader(
+        f"TR: tumour results (.csv or .xpt, at most {limit} MB)",
+        type=["csv", "xpt"],
+        key=TR_UPLOAD,
+    )
+    st.caption(
+        "Lesions come from TU (TULNKID, TUSTRESC, TULOC); sizes and states from TR "
+        "(LDIAM, SHORTAX, LPERP, TUMSTATE) by TRLNKID, dated by TRDTC or TRDY."
+    )
+    if tu is not None and tr is not None:
+        try:
+            sdtm = read_sdtm(_domain(tu, "TU"), _domain(tr, "TR"))
+        except InvalidInput as error:
+            widgets.show_problems(error, "The SDTM files cannot be read")
+            st.stop()
+        data = sdtm.long
+else:
+    name = st.selectbox(
+        "Example study", examples.names(), key=EXAMPLE, format_func=lambda n: n.replace("-", " ")
+    )
+    st.caption(examples.describe(name))
+    data = examples.load(name)
+
+criteria_name = st.selectbox(
+    "Criteria",
+    list(CRITERIA),
+    format_func=lambda n: CRITERIA[n].title,
+    key=CRITERIA_KEY,
+)
+criteria = CRITERIA[criteria_name]
+st.caption(criteria.summary)
+
+if data is None:
+    st.stop()
+
+progress = st.progress(0, text="Reading and checking the table…")
+try:
+    table: Table = read_table(data, keep_going=True)
+except InvalidInput as error:
+    progress.empty()
+    widgets.show_problems(error, "The file cannot be read")
+    st.stop()
+progress.progress(35, text="Classifying every visit…")
+visits = classify_frame(table, criteria=criteria)
+progress.progress(70, text="Finding each patient's best overall response…")
+best = best_response_frame(table, criteria=criteria)
+progress.progress(100, text=f"Done: {len(table.patients)} patients classified.")
+
+if table.problems:
+    count, excluded = len(table.problems), len(table.excluded)
+    st.warning(
+        f"{count} {'problem' if count == 1 else 'problems'} in the file: {excluded} "
+        f"{'patient was' if excluded == 1 else 'patients were'} left out (every problem is "
+        "listed with its fix below); the other patients are shown.",
+        icon=":material/warning:",
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [(p.where, p.field, p.message, p.fix) for p in table.problems],
+            columns=["Where", "Column", "Problem", "Fix"],
+        ),
+        hide_index=True,
+    )
+
+if not table.patients:
+    st.error("No patient could be classified: fix the problems above and upload the file again.")
+    st.stop()
+
+lines = cases.percent_thresholds(criteria)
+st.subheader("Best overall response per patient")
+st.dataframe(
+    best,
+    hide_index=True,
+    placeholder="—",
+    column_config={"best_pct_change": st.column_config.NumberColumn(format="%.1f")},
+)
+
+shown = best.head(CHART_PATIENTS)
+if len(best) > CHART_PATIENTS:
+    st.caption(f"The charts show the first {CHART_PATIENTS} patients; the tables show all.")
+shown_visits = visits[visits["patient"].isin(shown["patient"])]
+
+st.subheader("Waterfall plot")
+st.altair_chart(charts.waterfall_chart(shown, lines), width="stretch")
+st.caption(
+    "Each bar is one patient's largest shrinkage of the sum from baseline (up to the first "
+    "progression), coloured and labelled with the best overall response. Dashed lines: "
+    "the criteria's thresholds (progression is measured from the nadir, so its line is a "
+    "guide only)."
+)
+st.subheader("Spider plot")
+st.altair_chart(charts.spider_chart(shown_visits, lines), width="stretch")
+st.caption("Change of the sum from baseline at each visit, one line per patient.")
+st.subheader("Swimmer plot")
+st.altair_chart(charts.swimmer_chart(shown_visits, shown), width="stretch")
+st.caption(
+    "Each lane runs from baseline to the patient's last assessment, shaded by the best "
+    "overall response; the markers are the responses at each visit."
+)
+
+st.subheader("Every visit")
+st.dataframe(
+    visits,
+    hide_index=True,
+    placeholder="—",
+    column_config={
+        "pct_change_baseline": st.column_config.NumberColumn(format="%.1f"),
+        "pct_change_nadir": st.column_config.NumberColumn(format="%.1f"),
+    },
+)
+
+st.subheader("Download")
+left, middle, right = st.columns(3)
+left.download_button(
+    "Visits (CSV)",
+    lambda: to_safe_csv(visits),
+    file_name="remission-visits.csv",
+    mime="text/csv",
+    on_click="ignore",
+    icon=":material/download:",
+)
+middle.download_button(
+    "Patients (CSV)",
+    lambda: to_safe_csv(best),
+    file_name="remission-patients.csv",
+    mime="text/csv",
+    on_click="ignore",
+    icon=":material/download:",
+)
+right.download_button(
+    "Visits (JSON)",
+    lambda: to_json(visits),
+    file_name="remission-visits.json",
+    mime="application/json",
+    on_click="ignore",
+    icon=":material/download:",
+)
+if sdtm is not None:
+    study = sdtm
+    st.download_button(
+        "SDTM RS: responses per visit (CSV)",
+        lambda: to_safe_csv(to_rs(study, criteria=criteria)),
+        file_name="rs.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
