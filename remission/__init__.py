@@ -11,6 +11,9 @@ Examples:
     <Response.PR: 'PR'>
 """
 
+from importlib import import_module
+from typing import TYPE_CHECKING
+
 from remission.best import BestResponse, best_response
 from remission.criteria import CRITERIA, Criteria, get_criteria
 from remission.engine import Assessment, LesionResult, Series, classify, classify_series, compare
@@ -21,6 +24,10 @@ from remission.rcb import RcbClass, RcbResult, rcb
 from remission.recurrence import Recurrence, RecurrenceKind, classify_recurrence
 from remission.response import NonTargetStatus, Response
 from remission.wording import DISCLAIMER
+
+if TYPE_CHECKING:  # the batch API loads pandas, so it is imported on first use (below)
+    from remission import examples
+    from remission.frame import best_response_frame, classify_frame
 
 __all__ = [
     "CRITERIA",
@@ -45,12 +52,29 @@ __all__ = [
     "Unit",
     "Visit",
     "best_response",
+    "best_response_frame",
     "classify",
+    "classify_frame",
     "classify_recurrence",
     "classify_series",
     "compare",
+    "examples",
     "get_criteria",
     "rcb",
 ]
 
 __version__ = "0.1.0"
+
+_LAZY = {
+    "best_response_frame": "remission.frame",
+    "classify_frame": "remission.frame",
+    "examples": "remission.examples",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Load the pandas-based batch API when first used, so `import remission` stays light."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'remission' has no attribute {name!r}")
+    module = import_module(_LAZY[name])
+    return module if name == "examples" else getattr(module, name)

@@ -134,7 +134,7 @@ class Assessment:
     @property
     def change_from_baseline(self) -> Fraction | None:
         """Exact fractional change from baseline (−0.3 = 30 % smaller)."""
-        if self.current is None or self.baseline is None or not self.all_assessed:
+        if self.current is None or not self.baseline or not self.all_assessed:
             return None
         return (self.current - self.baseline) / self.baseline
 
@@ -340,6 +340,13 @@ def _read(visits: Sequence[Visit], unit: str | Unit) -> _Case:
         for target in targets:
             where = f"lesion {target.name} at {'baseline' if index == 0 else visit.name}"
             reading = _reading(visit.targets.get(target.name), unit, problems, where)
+            if index == 0 and reading.perpendicular == 0:
+                problems.add(
+                    where,
+                    "perpendicular_mm",
+                    "is 0 at baseline, so the lesion's product would be 0",
+                    "enter the second diameter in mm, or leave it empty",
+                )
             if index == 0 and (reading.diameter is None or reading.diameter == 0):
                 problems.add(
                     where,

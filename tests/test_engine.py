@@ -412,6 +412,10 @@ class TestBadInput:
         with pytest.raises(InvalidInput, match="'gone' is not a status"):
             classify([10], [5], non_target="gone")
 
+    def test_baseline_perpendicular_of_zero(self) -> None:
+        with pytest.raises(InvalidInput, match="perpendicular_mm: is 0 at baseline"):
+            classify_series([Visit(0, {"T1": Lesion(10, 0)}), Visit(56, {"T1": Lesion(10, 5)})])
+
     def test_baseline_target_must_be_measured(self) -> None:
         with pytest.raises(InvalidInput, match="a baseline target needs a measured size"):
             classify([None], [5])

@@ -1,0 +1,846 @@
+"""CDISC in and out: SDTM TU + TR to the long table, and RS / ADaM ADRS from the results.
+
+Reading follows the CDISC SDTM Implementation Guide (TU, TR and RS domains) and its
+RECIST 1.1 supplement:
+
+* ``TU`` identifies each lesion (``TULNKID``) as ``TARGET``, ``NON-TARGET`` or ``NEW``
+  (``TUSTRESC``, else ``TUORRES``) at a location (``TULOC``).
+* ``TR`` holds the results, linked by ``TRLNKID``: ``LDIAM`` (longest diameter),
+  ``SHORTAX`` or, for a lymph node with no ``LDIAM``, ``LPERP`` (the short axis RECIST
+  measures; the supplement uses LPERP for node targets), ``LPERP`` beside ``LDIAM`` (the
+  perpendicular diameter WHO multiplies by), and ``TUMSTATE`` / ``LNSTATE`` (the state of
+  a non-target or new lesion). Sizes come from ``TRSTRESN`` in ``TRSTRESU`` (mm or cm,
+  converted exactly); ``TRORRES = "TOO SMALL TO MEASURE"`` is recorded as too small (the
+  criteria then give its size: 5 mm in RECIST 1.1), ``TRSTAT = "NOT DONE"`` as not
+  assessed. Other tests (``SUMDIAM``…) are ignored: remission computes sums itself.
+* Days: ``TRDTC`` dates when every visit has one, else ``TRDY`` study days. SDTM has no
+  day 0 (day 1 is the first dose, day −1 the day before), so study days are turned into
+  elapsed days before counting (day 1 → 0, day −1 → −1): otherwise every interval across
+  the first dose would be one day too long.
+* New lesions (``TUSTRESC = NEW``) are read from their TR records (a ``TUMSTATE`` or a
+  measurement) at the visits where TR has them.
+* A visit is ``VISIT`` (else ``VISITNUM``); with ``TRACPTFL``/``TUACPTFL`` present, only
+  accepted records (``Y``) are read (one assessor).
+
+Writing: ``RS`` records (``OVRLRESP``, ``TRGRESP``, ``NTRGRESP`` with ``RSSTRESC`` in
+CDISC codes) and ``ADRS`` parameters ``OVR`` (per visit), ``BOR`` and ``CBOR`` (best
+overall response without and with confirmation), with ``AVAL`` as admiralonco's
+``aval_resp()`` maps them (CR 1, PR 2, SD 3, NON-CR/NON-PD 4, PD 5, NE 6, MISSING 7).
+:func:`audit` recomputes every recorded ``OVRLRESP`` and lists the visits that differ with
+remission's explanation. ``.xpt`` files are read with :func:`pandas.read_sas` (SAS XPORT).
+
+Examples:
+    >>> import pandas as pd
+    >>> tu = pd.DataFrame({"USUBJID": ["S1", "S1"], "TULNKID": ["T01", "NT01"],
+    ...                    "TUSTRESC": ["TARGET", "NON-TARGET"], "TULOC": ["LIVER", "BONE"]})
+    >>> tr = pd.DataFrame({
+    ...     "USUBJID": ["S1"] * 4, "TRLNKID": ["T01", "NT01", "T01", "NT01"],
+    ...     "TRTESTCD": ["LDIAM", "TUMSTATE", "LDIAM", "TUMSTATE"],
+    ...     "TRORRES": ["33", "PRESENT", "23.1", "PRESENT"],
+    ...     "TRSTRESN": [33.0, None, 23.1, None], "TRSTRESU": ["mm", "", "mm", ""],
+    ...     "VISIT": ["SCREENING", "SCREENING", "WEEK 6", "WEEK 6"],
+    ...     "VISITNUM": [1, 1, 2, 2], "TRDY": [-3, -3, 40, 40]})
+    >>> study = read_sdtm(tu, tr)
+    >>> rs = to_rs(study, criteria="recist1.1", studyid="DEMO")
+    >>> rs[["VISIT", "RSTESTCD", "RSSTRESC", "RSDY"]].values.tolist()
+    [['WEEK 6', 'TRGRESP', 'PR', 40], ['WEEK 6', 'NTRGRESP', 'NON-CR/NON-PD', 40], ['WEEK 6', 'OVRLRESP', 'PR', 40]]
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from types import MappingProxyType
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from remission import __version__
+from remission.criteria import Criteria, get_criteria
+from remission.errors import InvalidInput, Problem
+from remission.frame import best_response_frame, classify_frame
+from remission.table import Table, read_table
+
+__all__ = [
+    "AVAL",
+    "SdtmStudy",
+    "audit",
+    "read_domain",
+    "read_sdtm",
+    "to_adrs",
+    "to_rs",
+]
+
+Domain = pd.DataFrame | str | os.PathLike[str]
+"""A domain: a DataFrame, or the path of a ``.csv`` or ``.xpt`` file."""
+
+AVAL: Final = MappingProxyType(
+    {"CR": 1, "PR": 2, "SD": 3, "NON-CR/NON-PD": 4, "PD": 5, "NE": 6, "MISSING": 7}
+)
+"""AVAL for each AVALC, as admiralonco's ``aval_resp()`` (pharmaverse) maps them."""
+
+_SIZE_TESTS: Final = ("LDIAM", "SHORTAX", "LPERP")
+_STATE_TESTS: Final = ("TUMSTATE", "LNSTATE")
+_STATES: Final = MappingProxyType(
+    {
+        "PRESENT": "present",
+        "PATHOLOGICAL": "present",
+        "ABSENT": "absent",
+        "NON-PATHOLOGICAL": "absent",
+        "NORMAL": "absent",
+        "UNEQUIVOCAL PROGRESSION": "progression",
+        "UNEQUIVOCAL": "progression",
+        "PROGRESSION": "progression",
+        "NOT EVALUABLE": "not-assessed",
+        "NOT ASSESSED": "not-assessed",
+        "NE": "not-assessed",
+        "NOT DONE": "not-assessed",
+    }
+)
+"""TUMSTATE / LNSTATE results (CDISC RECIST 1.1 supplement) as long-table statuses."""
+_ROLES: Final = MappingProxyType(
+    {"TARGET": "target", "NON-TARGET": "non-target", "NON TARGET": "non-target", "NEW": "new"}
+)
+_RS_TESTS: Final = (
+    ("TRGRESP", "Target Response", "target_response"),
+    ("NTRGRESP", "Non-target Response", "non_target_response"),
+    ("OVRLRESP", "Overall Response", "response"),
+)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_domain(source: Domain, name: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """One SDTM domain with upper-case column names, and each record's row in its file.
+
+    CSV rows are numbered as a spreadsheet shows them (header = row 1); XPORT records and
+    DataFrame rows as their position + 2, the same way.
+
+    Raises:
+        InvalidInput: the file cannot be read.
+    """
+    if isinstance(source, pd.DataFrame):
+        frame = source
+    else:
+        path = Path(source)
+        try:
+            if path.suffix.lower() == ".xpt":
+                frame = _read_xpt(path)
+            else:
+                text = path.read_bytes().decode("utf-8-sig")
+                frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        except (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError) as error:
+            raise InvalidInput(
+                [
+                    Problem(
+                        f"{name} file {str(path)!r}",
+                        "file",
+                        f"cannot be read ({type(error).__name__}: {error})",
+                        "give an SDTM dataset as .csv (UTF-8) or .xpt (SAS transport)",
+                    )
+                ]
+            ) from None
+    frame = frame.rename(columns={c: str(c).strip().upper() for c in frame.columns})
+    return frame, np.arange(2, len(frame) + 2)
+
+
+_IBM_ZERO_MISREAD: Final = 16.0**-65
+"""What :func:`pandas.read_sas` returns for an IBM float zero (pandas-dev/pandas#50670)."""
+
+
+def _read_xpt(path: Path) -> pd.DataFrame:
+    """SAS transport: version 5 (the FDA's format) with pandas; version 8 needs pyreadstat.
+
+    XPORT stores numbers as IBM floating point. They are read back at 15 significant
+    digits, the decimal precision a double always round-trips, so that a TRSTRESN of 23.1
+    is 23.1 again and not one binary step off (which could move an exact threshold);
+    and the all-zero IBM value, which pandas reads as 16⁻⁶⁵ (pandas-dev/pandas#50670), is 0.
+    """
+    try:
+        frame = pd.read_sas(path, format="xport", encoding="utf-8")
+    except ValueError as error:
+        if "not an XPORT file" not in str(error):
+            raise
+        try:
+            import pyreadstat  # noqa: PLC0415 - optional: only for XPORT version 8
+        except ImportError:
+            raise ValueError(
+                "not a SAS transport version 5 file (version 8 needs pyreadstat installed; "
+                "or export as XPORT version 5, the format the FDA asks for)"
+            ) from None
+        try:
+            frame, _ = pyreadstat.read_xport(str(path))
+        except Exception as failure:
+            raise ValueError(f"not a SAS transport file ({failure})") from None
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_float_dtype(column.dtype):
+            values = column.to_numpy(dtype=np.float64, na_value=np.nan)
+            values = np.where(values == _IBM_ZERO_MISREAD, 0.0, values)
+            frame[name] = [float(f"{v:.15g}") for v in values.tolist()]
+    return frame
+
+
+def _text(frame: pd.DataFrame, column: str) -> list[str]:
+    """A column as stripped text ('' when missing); XPORT numbers come back as floats."""
+    if column not in frame.columns:
+        return [""] * len(frame)
+    return ["" if _missing(v) else _plain(v) for v in frame[column].tolist()]
+
+
+def _either(first: list[str], second: list[str]) -> list[str]:
+    """``first`` where it is filled in, else ``second`` (e.g. TUSTRESC, else TUORRES)."""
+    return [a or b for a, b in zip(first, second, strict=True)]
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _require(frame: pd.DataFrame, name: str, columns: Sequence[Sequence[str]]) -> list[Problem]:
+    problems = []
+    for choices in columns:
+        if not any(c in frame.columns for c in choices):
+            problems.append(
+                Problem(
+                    f"{name} header",
+                    " or ".join(choices),
+                    "the column is missing",
+                    f"add the SDTM variable {choices[0]} (columns found: "
+                    f"{', '.join(map(str, frame.columns)) or 'none'})",
+                )
+            )
+    return problems
+
+
+@dataclass(frozen=True)
+class SdtmStudy:
+    """TU + TR read into the long measurement table, with what RS and ADRS need back.
+
+    ``long`` is the long table (``patient`` = USUBJID, ``visit`` = VISIT, ``lesion`` =
+    TRLNKID); ``visits`` has one row per subject visit with ``STUDYID``, ``VISITNUM``,
+    the study day as recorded (``DY``) and the date (``DTC``); ``sources`` gives, for each
+    long-table row (numbered as :mod:`remission.table` numbers them), the TR rows it came
+    from, so that problems name TR rows.
+    """
+
+    long: pd.DataFrame
+    visits: pd.DataFrame
+    sources: Mapping[int, tuple[int, ...]]
+
+
+def read_sdtm(tu: Domain, tr: Domain) -> SdtmStudy:
+    """Read SDTM TU and TR into the long table, reporting every problem at once.
+
+    Raises:
+        InvalidInput: every problem, each naming the TU or TR row, the variable and the fix.
+    """
+    tu_frame, tu_rows = read_domain(tu, "TU")
+    tr_frame, tr_rows = read_domain(tr, "TR")
+    problems = _require(tu_frame, "TU", [["USUBJID"], ["TULNKID"], ["TUSTRESC", "TUORRES"]])
+    problems += _require(
+        tr_frame,
+        "TR",
+        [["USUBJID"], ["TRLNKID"], ["TRTESTCD"], ["VISIT", "VISITNUM"], ["TRDTC", "TRDY"]],
+    )
+    if problems:
+        raise InvalidInput(problems)
+    tu_frame, tu_rows = _accepted(tu_frame, tu_rows, "TUACPTFL")
+    tr_frame, tr_rows = _accepted(tr_frame, tr_rows, "TRACPTFL")
+
+    lesions = _lesions(tu_frame, tu_rows, problems)
+
+    # Results from TR, one long row per subject, visit and lesion.
+    subject = _text(tr_frame, "USUBJID")
+    link = _text(tr_frame, "TRLNKID")
+    test = [t.upper() for t in _text(tr_frame, "TRTESTCD")]
+    visitnum = _text(tr_frame, "VISITNUM")
+    visit = [v or f"VISITNUM {n}" for v, n in zip(_text(tr_frame, "VISIT"), visitnum, strict=True)]
+    dtc = [d[:10] for d in _text(tr_frame, "TRDTC")]
+    dy = _text(tr_frame, "TRDY")
+    studyid = _text(tr_frame, "STUDYID")
+    results = _Results(tr_frame)
+    records: dict[tuple[str, str, str], dict[str, object]] = {}
+    visit_info: dict[tuple[str, str], dict[str, str]] = {}
+    for i, code in enumerate(test):
+        if code not in _SIZE_TESTS and code not in _STATE_TESTS:
+            continue
+        row = int(tr_rows[i])
+        key = (subject[i], visit[i], link[i])
+        where = f"TR row {row} (USUBJID {key[0]})"
+        if (key[0], key[2]) in lesions and lesions[(key[0], key[2])] is None:
+            continue
+        lesion = lesions.get((key[0], key[2]))
+        if lesion is None:
+            problems.append(
+                Problem(
+                    where,
+                    "TRLNKID",
+                    f"{key[2]!r} has no TU record for this subject",
+                    "add the lesion to TU (TULNKID) or correct TRLNKID",
+                )
+            )
+            continue
+        info = visit_info.setdefault(
+            (key[0], key[1]), {"STUDYID": "", "VISITNUM": visitnum[i], "DY": "", "DTC": ""}
+        )
+        info["STUDYID"] = info["STUDYID"] or studyid[i]
+        info["DY"] = info["DY"] or dy[i]
+        info["DTC"] = info["DTC"] or dtc[i]
+        record = records.setdefault(key, {"rows": [], "role": lesion[0], "organ": lesion[1]})
+        rows = record["rows"]
+        assert isinstance(rows, list)  # noqa: S101 - narrowed for mypy
+        rows.append(row)
+        problems += results.fold(record, i, code, where)
+    if problems:
+        raise InvalidInput(problems)
+    long, sources = _long(records, visit_info)
+    visits = pd.DataFrame(
+        [{"USUBJID": s, "VISIT": v, **info} for (s, v), info in visit_info.items()],
+        columns=["USUBJID", "VISIT", "STUDYID", "VISITNUM", "DY", "DTC"],
+    )
+    return SdtmStudy(long, visits, MappingProxyType(sources))
+
+
+def _lesions(
+    tu: pd.DataFrame, rows: np.ndarray, problems: list[Problem]
+) -> dict[tuple[str, str], tuple[str, str] | None]:
+    """Each (subject, lesion link) from TU: its role and location (None: invalid in TU)."""
+    role_text = _either(_text(tu, "TUSTRESC"), _text(tu, "TUORRES"))
+    lesions: dict[tuple[str, str], tuple[str, str] | None] = {}
+    for subject, link, role, location, row in zip(
+        _text(tu, "USUBJID"),
+        _text(tu, "TULNKID"),
+        role_text,
+        _text(tu, "TULOC"),
+        rows.tolist(),
+        strict=True,
+    ):
+        where = f"TU row {row} (USUBJID {subject})"
+        word = _ROLES.get(role.upper())
+        if not subject or not link:
+            problems.append(
+                Problem(
+                    where,
+                    "USUBJID/TULNKID",
+                    "is empty",
+                    "give every lesion a subject and a link id",
+                )
+            )
+        elif word is None:
+            problems.append(
+                Problem(
+                    where,
+                    "TUSTRESC",
+                    f"{role!r} is not TARGET, NON-TARGET or NEW",
+                    "use the CDISC terms",
+                )
+            )
+            lesions[(subject, link)] = None  # reported once here, not at every TR row
+        else:
+            lesions.setdefault((subject, link), (word, location))
+    return lesions
+
+
+def _accepted(frame: pd.DataFrame, rows: np.ndarray, flag: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """Only accepted records when the domain flags them (one assessor per time point)."""
+    if flag not in frame.columns:
+        return frame, rows
+    accepted = [x.upper() for x in _text(frame, flag)]
+    if not any(accepted):
+        return frame, rows
+    mask = np.asarray([x == "Y" for x in accepted], dtype=bool)
+    return frame[mask], rows[mask]
+
+
+class _Results:
+    """TR's result columns as text, read once."""
+
+    def __init__(self, tr: pd.DataFrame) -> None:
+        self.original = _text(tr, "TRORRES")
+        self.done = [x.upper() for x in _text(tr, "TRSTAT")]
+        self.standard = _text(tr, "TRSTRESC")
+        self.number = _text(tr, "TRSTRESN")
+        self.unit = [x.lower() for x in _either(_text(tr, "TRSTRESU"), _text(tr, "TRORRESU"))]
+
+    def fold(self, record: dict[str, object], i: int, test: str, where: str) -> list[Problem]:
+        """Fold one TR result into the lesion's long-table row; return its problems."""
+        if test in _STATE_TESTS:
+            return self._state(record, i, test, where)
+        # A size: LDIAM, SHORTAX or LPERP.
+        if self.done[i] == "NOT DONE":
+            record.setdefault("size", None)
+            return []
+        if self.original[i].upper() == "TOO SMALL TO MEASURE":
+            record["status"] = "too-small"
+            record["size"] = None
+            return []
+        number = self.number[i] or self.standard[i]
+        unit = self.unit[i]
+        if number == "":
+            return [
+                Problem(
+                    where,
+                    "TRSTRESN",
+                    "is empty",
+                    "give the measurement, TRSTAT = NOT DONE, or TRORRES = TOO SMALL TO MEASURE",
+                )
+            ]
+        try:
+            parsed = Decimal(number)
+        except InvalidOperation:
+            parsed = Decimal("NaN")
+        if not parsed.is_finite():
+            return [
+                Problem(
+                    where, "TRSTRESN", f"{number!r} is not a number", "give the size as a number"
+                )
+            ]
+        if unit not in ("mm", "cm"):
+            return [
+                Problem(
+                    where,
+                    "TRSTRESU",
+                    f"{unit!r} is not mm or cm" if unit else "is empty",
+                    "give the unit of TRSTRESN (mm or cm)",
+                )
+            ]
+        value = (number, unit)
+        if test == "LDIAM":
+            record["size"] = value
+        elif test == "SHORTAX":
+            record["size"] = value
+            record["node"] = True
+        else:  # LPERP: the perpendicular beside an LDIAM, else a node's short axis
+            record["perp"] = value
+        return []
+
+    def _state(self, record: dict[str, object], i: int, test: str, where: str) -> list[Problem]:
+        result = (self.standard[i] or self.original[i]).upper()
+        if self.done[i] == "NOT DONE":
+            result = "NOT DONE"
+        state = _STATES.get(result)
+        if state is None:
+            return [
+                Problem(
+                    where,
+                    "TRSTRESC",
+                    f"{result!r} is not a {test} result remission knows",
+                    f"use one of {', '.join(_STATES)}",
+                )
+            ]
+        record["status"] = state
+        if test == "LNSTATE":
+            record["node"] = True
+        return []
+
+
+def _long(
+    records: Mapping[tuple[str, str, str], dict[str, object]],
+    visit_info: Mapping[tuple[str, str], dict[str, str]],
+) -> tuple[pd.DataFrame, dict[int, tuple[int, ...]]]:
+    use_dates = all(info["DTC"] for info in visit_info.values())
+    rows: list[dict[str, object]] = []
+    sources: dict[int, tuple[int, ...]] = {}
+    for (subject, visit, link), record in records.items():
+        info = visit_info[(subject, visit)]
+        size = record.get("size")
+        perp = record.get("perp")
+        location = str(record.get("organ", ""))
+        node = bool(record.get("node")) or bool(re.search(r"LYMPH|NODE", location.upper()))
+        if size is None and perp is not None and "size" not in record:
+            size, perp, node = perp, None, True  # a node's short axis recorded as LPERP
+        row: dict[str, object] = {
+            "patient": subject,
+            "visit": visit,
+            "lesion": link,
+            "role": record["role"],
+            "size_mm": "",
+            "size_cm": "",
+            "perpendicular_mm": "",
+            "perpendicular_cm": "",
+            "node": "yes" if node else "no",
+            "organ": location,
+            "status": record.get("status", "present" if record["role"] == "new" else ""),
+        }
+        if isinstance(size, tuple):
+            row[f"size_{size[1]}"] = size[0]
+        if isinstance(perp, tuple):
+            row[f"perpendicular_{perp[1]}"] = perp[0]
+        if use_dates:
+            row["date"] = info["DTC"]
+        else:
+            row["day"] = _elapsed(info["DY"])
+        sources[len(rows) + 2] = tuple(record["rows"])  # type: ignore[arg-type]
+        rows.append(row)
+    columns = [
+        "patient",
+        "visit",
+        "date" if use_dates else "day",
+        "lesion",
+        "role",
+        "size_mm",
+        "size_cm",
+        "perpendicular_mm",
+        "perpendicular_cm",
+        "node",
+        "organ",
+        "status",
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    # Sizes stay numbers (read back exactly through their shortest decimal form), days
+    # whole numbers, so that the long table can be written and read again as it is.
+    for name in ("size_mm", "size_cm", "perpendicular_mm", "perpendicular_cm"):
+        frame[name] = pd.to_numeric(frame[name].replace("", None), errors="coerce").astype(
+            "float64"
+        )
+    if not use_dates:
+        frame["day"] = pd.to_numeric(frame["day"], errors="coerce").astype("Int64")
+    return frame, sources
+
+
+def _elapsed(study_day: str) -> str:
+    """SDTM study day (no day 0) as elapsed days: 1 → 0, −1 → −1 (SDTMIG --DY)."""
+    try:
+        day = int(float(study_day))
+    except ValueError:
+        return study_day  # left for the table's own check, which names the problem
+    return str(day - 1 if day > 0 else day)
+
+
+def _table(study: SdtmStudy) -> Table:
+    """The long table, checked; problems name TR rows instead of long-table rows."""
+    try:
+        return read_table(study.long)
+    except InvalidInput as error:
+        raise InvalidInput([_to_tr(p, study.sources) for p in error.problems]) from None
+
+
+def _to_tr(problem: Problem, sources: Mapping[int, tuple[int, ...]]) -> Problem:
+    found = re.match(r"row (\d+)(.*)$", problem.where)
+    if not found or int(found.group(1)) not in sources:
+        return problem
+    rows = ", ".join(map(str, sources[int(found.group(1))]))
+    rest = found.group(2).replace("(patient ", "(USUBJID ")
+    label = "TR rows" if "," in rows else "TR row"
+    where = f"{label} {rows}{rest}"
+    message = re.sub(
+        r"row (\d+)",
+        lambda m: f"TR row {sources.get(int(m.group(1)), (m.group(1),))[0]}",
+        problem.message,
+    )
+    return Problem(where, problem.field, message, problem.fix)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _visit_columns(study: SdtmStudy, frame: pd.DataFrame) -> pd.DataFrame:
+    info = study.visits.rename(columns={"USUBJID": "patient", "VISIT": "visit"})
+    keyed = frame.assign(patient=frame["patient"].astype(str), visit=frame["visit"].astype(str))
+    return keyed.merge(info, on=["patient", "visit"], how="left")
+
+
+def to_rs(
+    study: SdtmStudy, *, criteria: str | Criteria = "recist1.1", studyid: str | None = None
+) -> pd.DataFrame:
+    """SDTM RS records for every follow-up: target, non-target and overall response.
+
+    ``RSCAT`` is the criteria's title; ``RSEVALID`` names remission (the evaluator is
+    this program, not a reader); ``RSDY`` is the study day TR records for the visit.
+    """
+    chosen = get_criteria(criteria)
+    visits = _visit_columns(study, classify_frame(_table(study), criteria=chosen))
+    visits = visits[visits["response"].notna()]
+    rows: list[dict[str, object]] = []
+    for rec in visits.itertuples(index=False):
+        for code, name, column in _RS_TESTS:
+            value = getattr(rec, column)
+            if pd.isna(value):
+                continue
+            rows.append(
+                {
+                    "STUDYID": studyid or rec.STUDYID or "",
+                    "DOMAIN": "RS",
+                    "USUBJID": rec.patient,
+                    "RSTESTCD": code,
+                    "RSTEST": name,
+                    "RSCAT": chosen.title,
+                    "RSORRES": str(value),
+                    "RSSTRESC": str(value),
+                    "RSEVAL": "",
+                    "RSEVALID": f"REMISSION {__version__}",
+                    "VISITNUM": _number(rec.VISITNUM),
+                    "VISIT": rec.visit,
+                    "RSDTC": rec.DTC or "",
+                    "RSDY": _number(rec.DY),
+                }
+            )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "STUDYID",
+            "DOMAIN",
+            "USUBJID",
+            "RSSEQ",
+            "RSTESTCD",
+            "RSTEST",
+            "RSCAT",
+            "RSORRES",
+            "RSSTRESC",
+            "RSEVAL",
+            "RSEVALID",
+            "VISITNUM",
+            "VISIT",
+            "RSDTC",
+            "RSDY",
+        ],
+    )
+    frame["RSSEQ"] = frame.groupby("USUBJID", sort=False).cumcount() + 1
+    frame["VISITNUM"] = frame["VISITNUM"].astype("Float64")
+    frame["RSDY"] = frame["RSDY"].astype("Float64").astype("Int64")
+    return frame
+
+
+def _number(value: object) -> float | None:
+    if _missing(value) or value == "":
+        return None
+    try:
+        return float(str(value))
+    except ValueError:
+        return None
+
+
+def to_adrs(
+    study: SdtmStudy,
+    *,
+    criteria: str | Criteria = "recist1.1",
+    confirmation_days: int | str | None = "criteria",
+    sd_min_days: int | str = "criteria",
+    max_ne_between: int = 1,
+    accept_sd: bool = False,
+) -> pd.DataFrame:
+    """ADaM ADRS: ``OVR`` per visit, ``BOR`` (no confirmation) and ``CBOR`` (confirmed).
+
+    ``CBOR`` uses ``confirmation_days``, or 28 days when neither it nor the criteria
+    ask for confirmation (admiralonco's default; RECIST 1.1 section 4.4.3). A subject
+    without any follow-up gets ``MISSING`` (AVAL 7), as admiralonco does.
+    """
+    chosen = get_criteria(criteria)
+    table = _table(study)
+    visits = _visit_columns(study, classify_frame(table, criteria=chosen))
+    visits = visits[visits["response"].notna()]
+    label = f"({chosen.title}, remission)"
+    rows: list[dict[str, object]] = [
+        {
+            "STUDYID": rec.STUDYID or "",
+            "USUBJID": rec.patient,
+            "PARAMCD": "OVR",
+            "PARAM": f"Overall Response {label}",
+            "PARCAT1": chosen.title,
+            "AVALC": str(rec.response),
+            "AVAL": AVAL[str(rec.response)],
+            "ADT": rec.DTC or "",
+            "ADY": _number(rec.DY),
+            "VISIT": rec.visit,
+            "VISITNUM": _number(rec.VISITNUM),
+        }
+        for rec in visits.itertuples(index=False)
+    ]
+    confirmed = confirmation_days
+    if confirmed == "criteria":
+        confirmed = chosen.confirmation_days
+    if confirmed is None:
+        confirmed = 28
+    for code, name, days in (
+        ("BOR", "Best Overall Response", None),
+        ("CBOR", "Best Confirmed Overall Response", confirmed),
+    ):
+        best = best_response_frame(
+            table,
+            criteria=chosen,
+            confirmation_days=days,
+            sd_min_days=sd_min_days,
+            max_ne_between=max_ne_between,
+            accept_sd=accept_sd,
+        )
+        for rec in best.itertuples(index=False):
+            info = _best_visit(study, str(rec.patient), rec.best_response_day, visits)
+            value = "MISSING" if rec.assessments == 0 else str(rec.best_response)
+            rows.append(
+                {
+                    "STUDYID": info.get("STUDYID", ""),
+                    "USUBJID": str(rec.patient),
+                    "PARAMCD": code,
+                    "PARAM": f"{name} {label}",
+                    "PARCAT1": chosen.title,
+                    "AVALC": value,
+                    "AVAL": AVAL[value],
+                    "ADT": info.get("DTC", ""),
+                    "ADY": info.get("DY"),
+                    "VISIT": info.get("visit", ""),
+                    "VISITNUM": info.get("VISITNUM"),
+                }
+            )
+    frame = pd.DataFrame(rows)
+    frame["AVAL"] = frame["AVAL"].astype("int64")
+    frame["ADY"] = frame["ADY"].astype("Float64").astype("Int64")
+    frame["VISITNUM"] = frame["VISITNUM"].astype("Float64")
+    return frame
+
+
+def _best_visit(
+    study: SdtmStudy, patient: str, day: object, visits: pd.DataFrame
+) -> dict[str, object]:
+    rows = visits[visits["patient"] == patient]
+    info: dict[str, object] = {
+        "STUDYID": str(study.visits.loc[study.visits["USUBJID"] == patient, "STUDYID"].iloc[0])
+        if (study.visits["USUBJID"] == patient).any()
+        else ""
+    }
+    if day is None or _missing(day):
+        return info
+    match = rows[rows["day"] == int(str(day))]
+    if match.empty:
+        return info
+    first = match.iloc[0]
+    info.update(
+        {
+            "DTC": first["DTC"] or "",
+            "DY": _number(first["DY"]),
+            "visit": first["visit"],
+            "VISITNUM": _number(first["VISITNUM"]),
+        }
+    )
+    return info
+
+
+# --------------------------------------------------------------------------- audit
+
+
+def audit(
+    tu: Domain, tr: Domain, rs: Domain, *, criteria: str | Criteria = "recist1.1"
+) -> pd.DataFrame:
+    """Recompute every recorded overall response (RS ``OVRLRESP``) from TU + TR.
+
+    Returns one row per subject visit recorded in RS or measured in TR: ``USUBJID``,
+    ``VISIT``, ``VISITNUM``, ``RSDY``, ``recorded``, ``recomputed``, ``agrees`` and
+    ``reason`` (remission's explanation of its answer, or why there is none). With
+    ``RSCAT`` present, only the records of the chosen criteria are read; with
+    ``RSACPTFL``, only accepted ones.
+
+    Raises:
+        InvalidInput: every problem in TU, TR or RS.
+    """
+    chosen = get_criteria(criteria)
+    study = read_sdtm(tu, tr)
+    rs_frame, rs_rows = read_domain(rs, "RS")
+    problems = _require(
+        rs_frame, "RS", [["USUBJID"], ["RSTESTCD"], ["RSSTRESC", "RSORRES"], ["VISIT", "VISITNUM"]]
+    )
+    if problems:
+        raise InvalidInput(problems)
+    rs_frame, rs_rows = _accepted(rs_frame, rs_rows, "RSACPTFL")
+    overall = [x.upper() == "OVRLRESP" for x in _text(rs_frame, "RSTESTCD")]
+    if "RSCAT" in rs_frame.columns:
+        category = [x.upper().replace(" ", "") for x in _text(rs_frame, "RSCAT")]
+        wanted = {chosen.title.upper().replace(" ", ""), chosen.name.upper().replace(" ", ""), ""}
+        matching = [c in wanted for c in category]
+        if any(overall) and not any(o and m for o, m in zip(overall, matching, strict=True)):
+            found = sorted({c for c, o in zip(_text(rs_frame, "RSCAT"), overall, strict=True) if o})
+            raise InvalidInput(
+                [
+                    Problem(
+                        "RS",
+                        "RSCAT",
+                        f"no OVRLRESP records for {chosen.title} (found {', '.join(found)})",
+                        "choose the criteria the responses were recorded under (--criteria)",
+                    )
+                ]
+            )
+        overall = [o and m for o, m in zip(overall, matching, strict=True)]
+    visit = [
+        v or f"VISITNUM {n}"
+        for v, n in zip(_text(rs_frame, "VISIT"), _text(rs_frame, "VISITNUM"), strict=True)
+    ]
+    result = _either(_text(rs_frame, "RSSTRESC"), _text(rs_frame, "RSORRES"))
+    keep = np.asarray(overall, dtype=bool)
+    recorded = pd.DataFrame(
+        {
+            "USUBJID": np.asarray(_text(rs_frame, "USUBJID"), dtype=object)[keep],
+            "VISIT": np.asarray(visit, dtype=object)[keep],
+            "RSDY": np.asarray(_text(rs_frame, "RSDY"), dtype=object)[keep],
+            "recorded": np.asarray([x.upper() for x in result], dtype=object)[keep],
+        }
+    )
+    visits = _visit_columns(study, classify_frame(_table(study), criteria=chosen))
+    ours = pd.DataFrame(
+        {
+            "USUBJID": visits["patient"].astype(str),
+            "VISIT": visits["visit"].astype(str),
+            "VISITNUM": visits["VISITNUM"],
+            "TRDY": visits["DY"],
+            "recomputed": visits["response"].astype(object),
+            "explanation": visits["explanation"].astype(object),
+            "baseline": visits["rule"].astype(str) == "baseline",
+        }
+    )
+    merged = ours.merge(recorded, on=["USUBJID", "VISIT"], how="outer", indicator="found")
+    merged = merged[~(merged["baseline"].fillna(False).astype(bool) & merged["recorded"].isna())]
+    rows = []
+    for rec in merged.itertuples(index=False):
+        rec_value = "" if _missing(rec.recorded) else str(rec.recorded)
+        ours_value = "" if _missing(rec.recomputed) else str(rec.recomputed)
+        if rec.found == "right_only":
+            reason = "no measurements for this visit in TR, so nothing to recompute"
+        elif bool(rec.baseline):
+            reason = "the baseline visit has no response: it is the reference"
+        elif not rec_value:
+            reason = f"no overall response recorded in RS; remission gives {ours_value}: {rec.explanation}"
+        elif rec_value == ours_value:
+            reason = str(rec.explanation)
+        else:
+            reason = (
+                f"recorded {rec_value}, but the measurements give {ours_value}: {rec.explanation}"
+            )
+        rows.append(
+            {
+                "USUBJID": rec.USUBJID,
+                "VISIT": rec.VISIT,
+                "VISITNUM": _number(rec.VISITNUM),
+                "RSDY": _number(rec.RSDY) if not _missing(rec.RSDY) else _number(rec.TRDY),
+                "recorded": rec_value,
+                "recomputed": ours_value,
+                "agrees": bool(rec_value) and rec_value == ours_value,
+                "reason": reason,
+            }
+        )
+    report = pd.DataFrame(
+        rows,
+        columns=[
+            "USUBJID",
+            "VISIT",
+            "VISITNUM",
+            "RSDY",
+            "recorded",
+            "recomputed",
+            "agrees",
+            "reason",
+        ],
+    )
+    report["VISITNUM"] = report["VISITNUM"].astype("Float64")
+    report["RSDY"] = report["RSDY"].astype("Float64").astype("Int64")
+    return report.sort_values(["USUBJID", "VISITNUM", "VISIT"], kind="stable", ignore_index=True)

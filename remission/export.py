@@ -1,0 +1,118 @@
+r"""Write result tables as CSV or JSON, safe to open in a spreadsheet.
+
+Results carry text a user typed (patient ids, visit labels, lesion names, organs). A
+spreadsheet runs any cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula, and
+tab or carriage return can smuggle one in, so a file that round-trips through Excel could
+run ``=HYPERLINK(...)`` on a colleague's machine. OWASP's "CSV Injection" guidance is to
+prefix such cells with a single quote, which spreadsheets show but do not evaluate; that is
+what :func:`neutralise` does to every text cell. Numeric columns are left as numbers, so
+``-30.0`` stays a number and is not turned into text.
+
+JSON is read by programs, not spreadsheets, so :func:`to_json` writes values unchanged.
+
+Examples:
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"patient": ["=1+1", "P2"], "pct": [-30.0, 12.5]})
+    >>> print(to_safe_csv(frame).replace("\r\n", "\n"), end="")
+    patient,pct
+    '=1+1,-30.0
+    P2,12.5
+"""
+
+from __future__ import annotations
+
+import io
+from enum import StrEnum
+from typing import Final, TextIO
+
+import pandas as pd
+from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+__all__ = ["FORMULA_TRIGGERS", "Format", "neutralise", "to_json", "to_safe_csv", "write"]
+
+FORMULA_TRIGGERS: Final = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet treat a cell as a formula (OWASP, CSV Injection)."""
+
+_TRIGGER_PATTERN: Final = r"^[=+\-@\t\r]"
+
+
+class Format(StrEnum):
+    """Output formats of the command line and the app's downloads."""
+
+    CSV = "csv"
+    JSON = "json"
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy in which every text cell that a spreadsheet would run starts with ``'``.
+
+    Column names are treated the same way. Numbers, booleans and dates are not touched.
+
+    Examples:
+        >>> import pandas as pd
+        >>> neutralise(pd.DataFrame({"x": ["@SUM(A1)", "ok", "-2"]}))["x"].tolist()
+        ["'@SUM(A1)", 'ok', "'-2"]
+    """
+    columns: dict[str, pd.Series] = {}
+    for name in frame.columns:
+        column = frame[name]
+        if is_numeric_dtype(column.dtype) or is_bool_dtype(column.dtype):
+            columns[_safe_text(str(name))] = column
+        elif isinstance(column.dtype, pd.CategoricalDtype):
+            columns[_safe_text(str(name))] = column.map(_safe_cell)
+        elif column.dtype == object:
+            # Built as a list so that long free text stays Python strings (cheaper to write).
+            safe = [_safe_cell(value) for value in column.tolist()]
+            columns[_safe_text(str(name))] = pd.Series(safe, index=frame.index, dtype=object)
+        elif pd.api.types.is_string_dtype(column.dtype):
+            risky = column.str.contains(_TRIGGER_PATTERN, regex=True, na=False)
+            columns[_safe_text(str(name))] = column.mask(risky, "'" + column)
+        else:
+            columns[_safe_text(str(name))] = column
+    return pd.DataFrame(columns, index=frame.index)
+
+
+def _safe_text(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def _safe_cell(value: object) -> object:
+    return _safe_text(value) if isinstance(value, str) else value
+
+
+def to_safe_csv(frame: pd.DataFrame) -> str:
+    r"""CSV text of ``frame`` without its index, safe against formula injection.
+
+    Examples:
+        >>> import pandas as pd
+        >>> to_safe_csv(pd.DataFrame({"visit": ["-week 2"], "day": [-14]}))
+        "visit,day\r\n'-week 2,-14\r\n"
+    """
+    buffer = io.StringIO()
+    # RFC 4180 line ends: the writer then quotes every cell holding a CR or LF, so a
+    # carriage return inside a cell cannot start a new row in a spreadsheet.
+    neutralise(frame).to_csv(buffer, index=False, lineterminator="\r\n")
+    return buffer.getvalue()
+
+
+def to_json(frame: pd.DataFrame) -> str:
+    """JSON text: a list with one object per row; missing values are ``null``.
+
+    Floats keep 15 significant digits (the most pandas writes), more than any
+    measurement carries.
+
+    Examples:
+        >>> import pandas as pd
+        >>> to_json(pd.DataFrame({"patient": ["P1"], "pct": [-30.0], "day": [None]}))
+        '[{"patient":"P1","pct":-30.0,"day":null}]'
+    """
+    text = frame.to_json(
+        orient="records", force_ascii=False, date_format="iso", double_precision=15
+    )
+    return text or "[]"
+
+
+def write(frame: pd.DataFrame, out: TextIO, fmt: Format | str = Format.CSV) -> None:
+    """Write ``frame`` to an open text stream as safe CSV or as JSON (with a final newline)."""
+    chosen = Format(str(fmt).lower())
+    out.write(to_safe_csv(frame) if chosen is Format.CSV else to_json(frame) + "\n")

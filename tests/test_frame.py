@@ -1,0 +1,370 @@
+"""classify_frame and best_response_frame: hand-checked answers, and batch == scalar.
+
+The property test builds random small cohorts (nodes, lesions too small to measure or not
+assessed, WHO perpendiculars, non-target statuses, new lesions, sizes finer than a
+micrometre, cm, dates, long gaps) and holds every field of every visit to what
+:func:`remission.classify_series` says for that patient.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from remission import CRITERIA, classify_series, examples
+from remission.errors import InvalidInput
+from remission.frame import BEST_COLUMNS, VISIT_COLUMNS, best_response_frame, classify_frame
+from remission.table import read_table, to_visits
+
+
+def table(*rows: tuple[Any, ...], perpendicular: bool = False) -> pd.DataFrame:
+    columns = ["patient", "visit", "day", "lesion", "role", "size_mm", "node", "status"]
+    if perpendicular:
+        columns.append("perpendicular_mm")
+    return pd.DataFrame([list(r) for r in rows], columns=columns)
+
+
+def one_lesion(baseline: float, *follow_ups: float, criteria: str = "recist1.1") -> list[str]:
+    rows = [("P", "baseline", 0, "T1", "target", baseline, "no", "")]
+    rows += [
+        ("P", f"v{i}", 28 * i, "T1", "target", size, "no", "")
+        for i, size in enumerate(follow_ups, 1)
+    ]
+    out = classify_frame(table(*rows), criteria=criteria)
+    return [str(r) for r in out["response"].dropna()]
+
+
+# thresholds, by hand from the papers -----------------------------------------------------
+
+
+def test_pr_at_exactly_30_percent() -> None:
+    # RECIST 1.1 section 4.3.1: "at least a 30 % decrease": 33 → 23.1 mm is PR; 23.2 is not.
+    assert one_lesion(33, 23.1) == ["PR"]
+    assert one_lesion(33, 23.2) == ["SD"]
+
+
+def test_pd_needs_20_percent_and_5_mm_from_the_nadir() -> None:
+    # Nadir 26 mm: 31.2 is +20 % and +5.2 mm: PD; 31.1 is +19.6 %: SD.
+    assert one_lesion(30, 26, 31.2) == ["SD", "PD"]
+    assert one_lesion(30, 26, 31.1) == ["SD", "SD"]
+    # Baseline 12, nadir 10 mm: 12 is +20 % but only +2 mm: SD under RECIST 1.1, PD under
+    # RECIST 1.0 (no 5 mm rule).
+    assert one_lesion(12, 10, 12) == ["SD", "SD"]
+    assert one_lesion(12, 10, 12, criteria="recist1.0") == ["SD", "PD"]
+
+
+def test_basic_rule_is_50_percent() -> None:
+    # The founding document: at least 50 % smaller: 100 → 50 is partial; 51 is not.
+    assert one_lesion(100, 50, criteria="basic") == ["PR"]
+    assert one_lesion(100, 51, criteria="basic") == ["SD"]
+
+
+def test_nadir_is_the_smallest_previous_complete_sum() -> None:
+    out = classify_frame(
+        table(
+            ("P", "baseline", 0, "T1", "target", 30, "no", ""),
+            ("P", "baseline", 0, "T2", "target", 20, "no", ""),
+            ("P", "v1", 28, "T1", "target", 10, "no", ""),  # T2 missing: incomplete
+            ("P", "v2", 56, "T1", "target", 20, "no", ""),
+            ("P", "v2", 56, "T2", "target", 20, "no", ""),
+        ),
+        criteria="recist1.1",
+    )
+    # The incomplete 10 mm at v1 is not a nadir: v2 is compared with the baseline 50 mm.
+    assert out["nadir_mm"].tolist()[1:] == [50.0, 50.0]
+    assert out["all_assessed"].tolist() == [True, False, True]
+    assert out["lesions_assessed"].tolist() == [2, 1, 2]
+    assert math.isnan(out["pct_change_baseline"].iloc[1])
+    assert out["pct_change_baseline"].iloc[2] == -20.0
+
+
+def test_pct_change_from_a_zero_nadir_is_undefined() -> None:
+    out = classify_frame(
+        table(
+            ("P", "baseline", 0, "T1", "target", 20, "no", ""),
+            ("P", "v1", 28, "T1", "target", 0, "no", ""),
+            ("P", "v2", 56, "T1", "target", 4, "no", ""),
+        ),
+        criteria="recist1.1",
+    )
+    assert math.isnan(out["pct_change_nadir"].iloc[2])
+    # After a CR, a lesion that comes back is PD (RECIST 1.1 Table 3 footnote; FAQ).
+    assert out["response"].astype(str).tolist()[1:] == ["CR", "PD"]
+    assert "reappeared" in str(out["rule"].iloc[2])
+    assert "nadir 0 mm (undefined)" in out["explanation"].iloc[2]
+
+
+# the frame itself -----------------------------------------------------------------------
+
+
+def test_columns_and_baseline_rows() -> None:
+    out = classify_frame(examples.load("mixed-cohort"), criteria="recist1.1")
+    assert tuple(out.columns) == VISIT_COLUMNS
+    base = out[out["visit"] == "baseline"]
+    assert set(base["rule"].astype(str)) == {"baseline"}
+    assert base["response"].isna().all()
+    assert base["explanation"].str.startswith("Baseline under RECIST 1.1").all()
+
+
+def test_dates_are_carried_to_the_output() -> None:
+    out = classify_frame(examples.load("breast-recurrence"), criteria="recist1.1")
+    assert list(out.columns[:4]) == ["patient", "visit", "day", "date"]
+    assert str(out["date"].iloc[1])[:10] == "2024-03-04"
+
+
+def test_explanations_carry_numbers_and_the_rule_with_its_source() -> None:
+    out = classify_frame(examples.load("recist-worked"), criteria="recist1.1")
+    last = out["explanation"].iloc[-1]
+    assert last.startswith("Partial response (PR) under RECIST 1.1.")
+    assert "Sum 35 mm vs baseline 50 mm (−30.0 %)" in last
+    assert last.endswith("(Eisenhauer et al. 2009 (RECIST 1.1), section 4.3.1).")
+    partial = out["explanation"].iloc[1]
+    assert "Sum of the 2 of 3 target lesions assessed: 80 mm" in partial
+
+
+def test_the_input_is_not_changed() -> None:
+    frame = examples.load("nodes-and-small")
+    before = frame.copy(deep=True)
+    classify_frame(frame, criteria="recist1.1")
+    best_response_frame(frame, criteria="recist1.1")
+    pd.testing.assert_frame_equal(frame, before)
+
+
+def test_best_response_frame() -> None:
+    best = best_response_frame(examples.load("mixed-cohort"), criteria="recist1.1")
+    assert tuple(best.columns) == BEST_COLUMNS
+    assert dict(
+        zip(best["patient"].astype(str), best["best_response"].astype(str), strict=True)
+    ) == {
+        "P01": "PR",
+        "P02": "SD",
+        "P03": "SD",
+        "P04": "CR",
+        "P05": "SD",
+        "P06": "PD",
+        "P07": "NON-CR/NON-PD",
+    }
+    # P01: the largest shrinkage is at week 18, 44 vs 70 mm.
+    assert best["best_pct_change"].iloc[0] == pytest.approx(-37.142857142857146, abs=0)
+    assert best["assessments"].tolist() == [3, 3, 2, 2, 2, 1, 2]
+
+
+def test_a_patient_with_only_a_baseline() -> None:
+    frame = table(("P", "baseline", 0, "T1", "target", 20, "no", ""))
+    assert classify_frame(frame)["rule"].astype(str).tolist() == ["baseline"]
+    best = best_response_frame(frame)
+    assert str(best["best_response"].iloc[0]) == "NE"
+    assert best["best_response_day"].isna().all()
+
+
+def test_bad_options_are_reported_together() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        classify_frame(examples.load("mixed-cohort"), confirmation_days="soon", sd_min_days=-1)
+    assert [p.field for p in caught.value.problems] == ["confirmation_days", "sd_min_days"]
+
+
+def test_bad_input_is_invalid_input_not_a_traceback() -> None:
+    with pytest.raises(InvalidInput, match="row 2"):
+        classify_frame(table(("P", "baseline", 0, "T1", "target", -5, "no", "")))
+
+
+def test_every_patient_excluded_gives_empty_frames() -> None:
+    checked = read_table(table(("P", "baseline", 0, "T1", "target", -1, "no", "")), keep_going=True)
+    assert checked.patients == ()
+    visits = classify_frame(checked)
+    best = best_response_frame(checked)
+    assert (visits.empty, tuple(visits.columns)) == (True, VISIT_COLUMNS)
+    assert (best.empty, tuple(best.columns)) == (True, BEST_COLUMNS)
+
+
+def test_unknown_criteria() -> None:
+    with pytest.raises(InvalidInput, match="is not a criteria set"):
+        classify_frame(examples.load("mixed-cohort"), criteria="recist 2")
+
+
+def test_fine_sizes_go_through_the_scalar_engine_with_the_same_answer() -> None:
+    frame = table(
+        ("A", "baseline", 0, "T1", "target", 32.9999, "no", ""),
+        ("A", "v1", 28, "T1", "target", 23.1, "no", ""),
+        ("B", "baseline", 0, "T1", "target", 9000.0, "no", ""),
+        ("B", "v1", 28, "T1", "target", 6300.0005, "no", ""),
+        ("C", "baseline", 0, "T1", "target", 33, "no", ""),
+        ("C", "v1", 28, "T1", "target", 23.1, "no", ""),
+    )
+    out = classify_frame(frame, criteria="recist1.1")
+    # 0.7 × 32.9999 = 23.09993 < 23.1: SD, decided exactly; 0.7 × 9000 = 6300 < 6300.0005
+    # by half a micrometre: SD; C: 33 → 23.1 is exactly −30 %: PR.
+    assert ["" if pd.isna(r) else str(r) for r in out["response"]] == ["", "SD", "", "SD", "", "PR"]
+    assert out["patient"].astype(str).tolist() == ["A", "A", "B", "B", "C", "C"]
+    # Explanations print sums to the micrometre: 32.9999 mm shows as 33 mm.
+    assert "Sum 23.1 mm vs baseline 33 mm" in out["explanation"].iloc[1]
+    assert_same_as_scalar(frame, "recist1.1")
+
+
+# batch == scalar --------------------------------------------------------------------------
+
+SIZES = [0, 0, 4.9, 5, 8, 9.9, 10, 12, 15, 20, 23.1, 24.5, 26, 31.2, 33, 40, 50, 12.3456]
+ORGANS = ["liver", "lung", "Lung ", "bone", "brain", "somewhere", None]
+
+
+@st.composite
+def cohorts(draw: st.DrawFn) -> pd.DataFrame:
+    rows: list[dict[str, object]] = []
+    use_dates = draw(st.booleans())
+    use_cm = draw(st.booleans())
+    for p in range(draw(st.integers(1, 4))):
+        n_targets = draw(st.integers(0, 3))
+        n_non_targets = draw(st.integers(0 if n_targets else 1, 2))
+        nodes = [draw(st.booleans()) for _ in range(n_targets)]
+        organs = [draw(st.sampled_from(ORGANS)) for _ in range(n_targets)]
+        day = draw(st.integers(-10, 5))
+        for v in range(draw(st.integers(1, 5))):
+            if v:
+                day += draw(st.sampled_from([1, 14, 28, 29, 42, 56, 120, 400]))
+            common = {"patient": f"P{p}", "visit": f"v{v}", "day": day}
+            for t in range(n_targets):
+                if v and draw(st.integers(0, 9)) == 0:
+                    continue  # no row: not assessed
+                size: object = draw(st.sampled_from([s for s in SIZES if s or v]))
+                status = ""
+                if v and draw(st.integers(0, 9)) == 0:
+                    size, status = "", "too-small"
+                elif v and draw(st.integers(0, 9)) == 0:
+                    size = ""
+                perp: object = ""
+                if size not in ("", 0) and draw(st.booleans()):
+                    perp = draw(st.sampled_from([s for s in SIZES if s]))
+                row = {
+                    **common,
+                    "lesion": f"T{t}",
+                    "role": "target",
+                    "node": "yes" if nodes[t] else "no",
+                    "organ": organs[t],
+                    "status": status,
+                    "perpendicular_mm": perp,
+                }
+                if use_cm and isinstance(size, (int, float)):
+                    row["size_cm"] = size / 10 if size != 12.3456 else 1.23456
+                    row["size_mm"] = ""
+                else:
+                    row["size_mm"] = size
+                rows.append(row)
+            for k in range(n_non_targets):
+                if v and draw(st.integers(0, 9)) == 0:
+                    continue
+                statuses = ["present", "absent", "progression", "not-assessed"]
+                rows.append(
+                    {
+                        **common,
+                        "lesion": f"NT{k}",
+                        "role": "non-target",
+                        "status": draw(st.sampled_from(statuses)) if v else "present",
+                        "organ": "bone",
+                    }
+                )
+            if v and draw(st.integers(0, 5)) == 0:
+                rows.append(
+                    {
+                        **common,
+                        "lesion": f"N{v}",
+                        "role": "new",
+                        "organ": draw(st.sampled_from(ORGANS)),
+                        "status": draw(st.sampled_from(["", "present", "absent"])),
+                    }
+                )
+    frame = pd.DataFrame(rows)
+    for name in ("size_mm", "size_cm", "perpendicular_mm", "node", "organ", "status"):
+        if name not in frame.columns:
+            frame[name] = ""
+    frame = frame.astype({"size_mm": object, "size_cm": object, "perpendicular_mm": object})
+    if use_dates:
+        frame["date"] = (
+            pd.Timestamp("2024-01-01") + pd.to_timedelta(frame["day"], "D")
+        ).dt.strftime("%Y-%m-%d")
+        frame = frame.drop(columns="day")
+    return frame
+
+
+def same(expected: object, got: object) -> bool:
+    def empty(x: object) -> bool:
+        return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
+
+    if empty(expected) or empty(got):
+        return empty(expected) and empty(got)
+    return expected == got
+
+
+def assert_same_as_scalar(frame: pd.DataFrame, criteria: str, **options: Any) -> None:
+    checked = read_table(frame)
+    visits = classify_frame(checked, criteria=criteria, **options)
+    best = best_response_frame(checked, criteria=criteria, **options)
+    for patient in checked.patients:
+        series = classify_series(to_visits(checked, patient), criteria=criteria, **options)
+        rows = visits[visits["patient"] == patient]
+        assert len(rows) == len(series.visits) + 1
+        for (_, row), a in zip(rows.iloc[1:].iterrows(), series.visits, strict=True):
+            expected = {
+                "visit": a.visit,
+                "day": a.day,
+                "sum_mm": a.sum_mm,
+                "baseline_sum_mm": a.baseline_sum_mm,
+                "nadir_mm": a.nadir_mm,
+                "pct_change_baseline": a.percent_change,
+                "pct_change_nadir": a.percent_change_nadir,
+                "target_response": None if a.target_response is None else a.target_response.value,
+                "non_target_response": None
+                if a.non_target_response is None
+                else a.non_target_response.value,
+                "new_lesions": a.new_lesions,
+                "response": a.response.value,
+                "rule": str(a.rule),
+                "measure": a.measure.value,
+                "unit": a.unit,
+                "all_assessed": a.all_assessed,
+                "lesions_assessed": sum(x.value is not None for x in a.lesions),
+                "warnings": "; ".join(map(str, a.warnings)),
+                "recurrence": a.recurrence,
+            }
+            for name, value in expected.items():
+                got = row[name]
+                assert same(value, got), (patient, a.visit, name, value, got)
+        b = best[best["patient"] == patient].iloc[0]
+        expected_best = {
+            "best_response": series.best_response.response.value,
+            "best_response_day": series.best_response.day,
+            "confirmed_day": series.best_response.confirmed_day,
+            "best_pct_change": series.best_percent_change,
+            "rule": str(series.best_response.explanation.rule),
+        }
+        for name, value in expected_best.items():
+            assert same(value, b[name]), (patient, "best", name, value, b[name])
+
+
+@settings(max_examples=60)
+@given(
+    frame=cohorts(),
+    criteria=st.sampled_from(list(CRITERIA)),
+    options=st.sampled_from(
+        [
+            {},
+            {"confirmation_days": 28},
+            {"confirmation_days": None, "sd_min_days": 0},
+            {"confirmation_days": 28, "accept_sd": True, "max_ne_between": 0},
+        ]
+    ),
+)
+def test_batch_equals_scalar_on_every_field(
+    frame: pd.DataFrame, criteria: str, options: dict[str, Any]
+) -> None:
+    assert_same_as_scalar(frame, criteria, **options)
+
+
+@pytest.mark.parametrize("name", examples.names())
+@pytest.mark.parametrize("criteria", list(CRITERIA))
+def test_batch_equals_scalar_on_the_examples(name: str, criteria: str) -> None:
+    assert_same_as_scalar(examples.load(name), criteria, confirmation_days=28)
