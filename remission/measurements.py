@@ -8,9 +8,10 @@ Sizes become :class:`fractions.Fraction` straight from the decimal the user type
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from typing import Final
@@ -125,20 +126,28 @@ def exact(
     if isinstance(value, Fraction):
         number = value
     elif isinstance(value, int):
+        if not _plausible(Decimal(value), problems, where, field_name):
+            return None
         number = Fraction(value)
     elif isinstance(value, float):
         if not math.isfinite(value):
             problems.add(where, field_name, f"is {value!r}", "enter a finite size in mm")
             return None
-        number = Fraction(Decimal(repr(value)))
-    elif isinstance(value, (str, Decimal)):
-        try:
-            decimal = Decimal(value.strip() if isinstance(value, str) else value)
-        except InvalidOperation:
-            problems.add(where, field_name, f"{value!r} is not a number", fix)
+        decimal = Decimal(repr(value))
+        if not _plausible(decimal, problems, where, field_name):
             return None
+        number = Fraction(decimal)
+    elif isinstance(value, (str, Decimal)):
+        if isinstance(value, str) and not _PLAIN_DECIMAL.match(value):
+            special = value.strip().lower().lstrip("+-") in {"nan", "inf", "infinity"}
+            message = f"is {value!r}" if special else f"{value!r} is not a number"
+            problems.add(where, field_name, message, fix)
+            return None
+        decimal = Decimal(value.strip()) if isinstance(value, str) else value
         if not decimal.is_finite():
             problems.add(where, field_name, f"is {value!r}", "enter a finite size in mm")
+            return None
+        if not _plausible(decimal, problems, where, field_name):
             return None
         number = Fraction(decimal)
     else:
@@ -153,6 +162,42 @@ def exact(
         )
         return None
     return unit.to_mm(number)
+
+
+_PLAIN_DECIMAL = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$")
+"""A size as people type it: digits and a decimal point (no exponent, no separators)."""
+
+_MAX_DIGITS_BEFORE_POINT = 5
+_MAX_DECIMALS = 6
+
+
+def _plausible(decimal: Decimal, problems: Problems, where: str, field_name: str) -> bool:
+    """Refuse sizes no tumour has, before exact arithmetic is asked to carry them.
+
+    A size of 100,000 or more (in mm or cm) is a unit or typing error, and a value with
+    more than 6 decimals is more precise than any scan; both would otherwise make exact
+    fractions huge (and slow) for no clinical reason.
+    """
+    if decimal == 0:
+        return True
+    if decimal.adjusted() >= _MAX_DIGITS_BEFORE_POINT:
+        problems.add(
+            where,
+            field_name,
+            "is 100,000 or more, far larger than any tumour",
+            "check the number and its unit (sizes are in mm unless cm is chosen)",
+        )
+        return False
+    exponent = decimal.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -_MAX_DECIMALS:
+        problems.add(
+            where,
+            field_name,
+            f"has more than {_MAX_DECIMALS} decimals",
+            "round the size to the precision it was measured with (e.g. 12.5)",
+        )
+        return False
+    return True
 
 
 def non_target_status(value: str | None, problems: Problems, where: str) -> NonTargetStatus | None:

@@ -1329,8 +1329,9 @@ class _Sizes:
         checker.flag(
             scientific & np.isfinite(numbers),
             label,
-            lambda i: f"{checker.original(name, i)!r} is in scientific notation",
-            "write the size as a plain decimal number, e.g. 0.5 or 120",
+            lambda i: f"{checker.original(name, i)!r} is not a plain decimal number",
+            "write the size with digits and a decimal point only, e.g. 0.5 or 120 "
+            "(no exponent, no separators)",
         )
         numbers = np.where(scientific, np.nan, numbers)
         self.bad |= scientific
@@ -1375,14 +1376,16 @@ class _Sizes:
 
 
 def _exponent(column: pd.Series) -> Bools:
-    """Text cells written in scientific notation (1e-3): refused, never expanded.
+    """Text cells that are not plain decimals (1e-3, 1.E-5, 1_5): refused, never expanded.
 
     An exponent such as 1e-99999999 would otherwise become a hundred-million-digit exact
-    fraction; no one measures a lesion in scientific notation.
+    fraction, and "1_5" would silently be read as 15; no one measures a lesion that way.
     """
     if not (column.dtype == object or pd.api.types.is_string_dtype(column.dtype)):
         return np.zeros(len(column), dtype=bool)
-    found = column.astype("str").str.contains(r"\d\s*[eE]", regex=True, na=False)
+    text = column.astype("str").str.strip()
+    plain = text.str.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", na=False)
+    found = ~plain & (text != "") & column.notna()
     return np.asarray(found, dtype=bool)
 
 

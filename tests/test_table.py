@@ -367,7 +367,7 @@ def test_scientific_notation_and_impossible_sizes_are_refused() -> None:
         )
     )
     assert [(p.where, p.message) for p in found] == [
-        ("row 3 (patient P1)", "'1e-99999999' is in scientific notation"),
+        ("row 3 (patient P1)", "'1e-99999999' is not a plain decimal number"),
         ("row 4 (patient P2)", "is 12000, 10 metres or more: no lesion is that large"),
         ("row 5 (patient P3)", "is 1000, 10 metres or more: no lesion is that large"),
     ]
