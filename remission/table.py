@@ -296,6 +296,7 @@ def _load(source: Source, max_rows: int | None) -> tuple[pd.DataFrame, Int64]:
                 )
             ]
         )
+    _refuse_wide_lines(text)
     try:
         with warnings.catch_warnings():
             # A first row longer than the header would silently become an index column
@@ -318,6 +319,36 @@ def _load(source: Source, max_rows: int | None) -> tuple[pd.DataFrame, Int64]:
     if max_rows is not None and len(frame) > max_rows:
         raise InvalidInput([_too_many(max_rows)])
     return frame, lines
+
+
+_MAX_FIELDS_PER_LINE = 200
+"""A measurement table has about ten columns; thousands of fields on a line is not one
+(and would make the CSV parser build thousands of columns)."""
+
+
+def _refuse_wide_lines(text: str) -> None:
+    """Refuse a file whose lines hold far more fields than any measurement table.
+
+    Counting separators is cheap (C speed over the whole text); only when the count is
+    implausible are the lines looked at, to name the widest.
+    """
+    lines = text.count("\n") + 1
+    separators = max(text.count(","), text.count(";"), text.count("\t"))
+    if separators <= lines * _MAX_FIELDS_PER_LINE:
+        return
+    widest, number = max((len(line), i) for i, line in enumerate(text.splitlines(), start=1))
+    raise InvalidInput(
+        [
+            Problem(
+                f"row {number}",
+                "contents",
+                f"is {widest:,} characters long with thousands of fields; a measurement "
+                "table has about ten columns",
+                "check that this is the right file and that it was saved as CSV with one "
+                "row per lesion per visit",
+            )
+        ]
+    )
 
 
 def _too_many(max_rows: int) -> Problem:
