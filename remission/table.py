@@ -314,6 +314,18 @@ def _load(source: Source, max_rows: int | None) -> tuple[pd.DataFrame, Int64]:
             # A first row longer than the header became an index column: re-read it all.
             raise pd.errors.ParserError("rows longer than the header")
         lines = np.arange(2, len(frame) + 2, dtype=np.int64)
+    except pd.errors.EmptyDataError:
+        raise InvalidInput(
+            [
+                Problem(
+                    "file",
+                    "contents",
+                    "has no columns to read",
+                    "give a CSV file whose first row names the columns (patient, visit, "
+                    "day, lesion, role, size_mm, status)",
+                )
+            ]
+        ) from None
     except (pd.errors.ParserError, pd.errors.ParserWarning):
         frame, lines = _read_ragged(text)
     if max_rows is not None and len(frame) > max_rows:
