@@ -42,7 +42,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=50, help="concurrent sessions per wave")
     parser.add_argument("--waves", type=int, default=1, help="waves, one after the other")
-    parser.add_argument("--timeout", type=float, default=600.0, help="seconds for a wave")
+    parser.add_argument("--timeout", type=float, default=900.0, help="seconds for a wave")
+    parser.add_argument(
+        "--step-timeout", type=float, default=300.0, help="seconds for one step of a session"
+    )
     args = parser.parse_args()
     if not CHROMIUM.exists():
         print(f"{CHROMIUM} is missing: install Debian's chromium")
@@ -58,7 +61,8 @@ def main() -> int:
 
                 async def bounded(batch: list = patients) -> list[Outcome]:  # type: ignore[type-arg]
                     return await asyncio.wait_for(
-                        run_sessions(server.url, batch), timeout=args.timeout
+                        run_sessions(server.url, batch, timeout_ms=int(args.step_timeout * 1000)),
+                        timeout=args.timeout,
                     )
 
                 found = asyncio.run(bounded())

@@ -106,6 +106,9 @@ MAX_UM: Final = 10**7
 """Sizes are below 10 m (10,000 mm): anything larger is refused as a unit error, and
 products (µm²) and their sums then fit in int64."""
 
+MIN_MM: Final = 0.001
+"""The smallest size above 0 that a file may hold: one micrometre (no scan resolves less)."""
+
 
 class Role(IntEnum):
     """A lesion's role, fixed at baseline (RECIST 1.1 section 3.3)."""
@@ -1388,6 +1391,17 @@ class _Sizes:
         )
         self.bad |= huge
         finite &= ~huge
+        # Below a micrometre no scan measures anything, and a change from such a baseline
+        # (1e-24 mm → 22 mm is about 2e25 %) would not fit the batch arithmetic.
+        tiny = usable & finite & (numbers > 0) & (numbers * factor < MIN_MM)
+        checker.flag(
+            tiny,
+            label,
+            lambda i: f"is {checker.original(name, i)}, above 0 but below {MIN_MM} mm",
+            "enter 0 for a lesion that has gone, or check the number and its unit",
+        )
+        self.bad |= tiny
+        finite &= ~tiny
         checker.flag(
             usable & finite & (numbers < 0),
             label,

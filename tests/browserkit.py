@@ -336,17 +336,20 @@ async def _put(  # noqa: PLR0917 - a grid cell is addressed by all six
     waits for the page rather than for a fixed time, and nothing is typed twice.
     """
     editor = page.locator("#portal .gdg-input")
-    for _ in range(4):
+    for _ in range(8):
         if await _cell(grid, column, row) == text:
             return
         await _select(grid, page, column_offset, column, row)
         await page.wait_for_timeout(300)  # the grid takes the keyboard once it has drawn
         await page.keyboard.press("Enter")
         try:
-            await editor.wait_for(state="visible", timeout=5_000)
+            await editor.wait_for(state="visible", timeout=10_000)
+            # A rerun can re-mount the grid and close the editor between these two
+            # steps; then the whole step is tried again rather than waited on.
+            await editor.fill(text, timeout=10_000)
         except PlaywrightTimeout:
+            await page.keyboard.press("Escape")
             continue
-        await editor.fill(text)
         await page.keyboard.press("Enter")
         for _ in range(50):
             if await _cell(grid, column, row) == text:

@@ -253,6 +253,22 @@ def test_bug_11_sizes_that_are_not_plain_decimals_are_refused(size: str) -> None
     assert_clear(error, "size_mm")
 
 
+def test_bug_12_a_size_below_a_micrometre_is_refused() -> None:
+    # A baseline of 1e-24 mm made a change of about 2e25 %, which overflowed int64.
+    tiny = "0." + "0" * 23 + "1"
+    text = HEADER + f"P1,baseline,0,T1,target,{tiny}\nP1,week 8,56,T1,target,22\n"
+    error = refusal(text, criteria="recist1.1")
+    assert error is not None
+    assert_clear(error, "size_mm")
+    assert "below 0.001 mm" in str(error)
+
+
+@pytest.mark.parametrize(("size", "refused"), [("0.001", False), ("0.000999", True)])
+def test_the_smallest_size_is_one_micrometre(size: str, refused: bool) -> None:
+    text = HEADER + f"P1,baseline,0,T1,target,{size}\nP1,week 8,56,T1,target,5\n"
+    assert (refusal(text, criteria="recist1.1") is not None) is refused
+
+
 def test_the_worker_counts_a_hang_as_a_hang() -> None:
     # The harness itself: a case that sleeps past the limit is reported as a hang, and
     # the next case runs in a fresh worker.
