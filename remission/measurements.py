@@ -161,13 +161,24 @@ def exact(
             "enter 0 for a lesion that has disappeared, or the measured size",
         )
         return None
-    return unit.to_mm(number)
+    mm = unit.to_mm(number)
+    if 0 < mm < _MIN_MM:
+        problems.add(
+            where,
+            field_name,
+            f"is {value}, above 0 but below 0.001 mm",
+            "enter 0 for a lesion that has gone, or check the number and its unit",
+        )
+        return None
+    return mm
 
 
-_PLAIN_DECIMAL = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$")
-"""A size as people type it: digits and a decimal point (no exponent, no separators)."""
+_PLAIN_DECIMAL = re.compile(r"^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)\s*$")
+"""A size as people type it: ASCII digits and a decimal point (no exponent, no separators)."""
 
 _MAX_DIGITS_BEFORE_POINT = 5
+_MIN_MM = Fraction(1, 1000)
+"""One micrometre: no scan resolves less (files are held to the same bound)."""
 _MAX_DECIMALS = 6
 
 

@@ -1441,7 +1441,7 @@ def _exponent(column: pd.Series) -> Bools:
     if not (column.dtype == object or pd.api.types.is_string_dtype(column.dtype)):
         return np.zeros(len(column), dtype=bool)
     text = column.astype("str").str.strip()
-    plain = text.str.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", na=False)
+    plain = text.str.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", na=False)
     found = ~plain & (text != "") & column.notna()
     return np.asarray(found, dtype=bool)
 

@@ -345,7 +345,11 @@ def assert_same_as_scalar(frame: pd.DataFrame, criteria: str, **options: Any) ->
             assert same(value, b[name]), (patient, "best", name, value, b[name])
 
 
-@settings(max_examples=60)
+# Each example classifies a whole cohort twice: 60 in the default run, the heavy profile's
+# count (10,000) in a soak.
+@settings(
+    max_examples=60 if settings.default.max_examples <= 100 else settings.default.max_examples
+)
 @given(
     frame=cohorts(),
     criteria=st.sampled_from(list(CRITERIA)),

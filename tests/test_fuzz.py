@@ -247,7 +247,7 @@ def test_bug_10_a_very_wide_row_is_refused_quickly() -> None:
     assert result["status"] == "clear", result
 
 
-@pytest.mark.parametrize("size", ["1.E-5", "2.e1", "1_5"])
+@pytest.mark.parametrize("size", ["1.E-5", "2.e1", "1_5", "１２"])
 def test_bug_11_sizes_that_are_not_plain_decimals_are_refused(size: str) -> None:
     error = refusal(HEADER + f"P1,baseline,0,T1,target,30\nP1,week 8,56,T1,target,{size}\n")
     assert_clear(error, "size_mm")

@@ -27,6 +27,14 @@ def test_exact(value: object, expected: Fraction) -> None:
     assert not problems
 
 
+def test_one_micrometre_is_the_smallest_size_above_zero() -> None:
+    assert exact("0.001", Unit.MM, Problems(), "x", "size_mm") == Fraction(1, 1000)
+    assert exact("0.0001", Unit.CM, Problems(), "x", "size_mm") == Fraction(1, 1000)
+    found = Problems()
+    assert exact("0.00009", Unit.CM, found, "x", "size_mm") is None
+    assert "below 0.001 mm" in str(found.items[0])
+
+
 def test_cm_to_mm_is_exact() -> None:
     assert exact("2.31", Unit.CM, Problems(), "x", "size_mm") == Fraction(231, 10)
 
@@ -42,6 +50,9 @@ def test_cm_to_mm_is_exact() -> None:
         ("12 mm", "is not a number"),
         (True, "is not a size"),
         ([1], "is not a number"),
+        ("１２", "is not a number"),  # full-width digits: refused, never guessed
+        ("0.000999", "below 0.001 mm"),
+        (Fraction(1, 1001), "below 0.001 mm"),
     ],
 )
 def test_bad_sizes(value: object, message: str) -> None:
