@@ -347,9 +347,10 @@ def assert_same_as_scalar(frame: pd.DataFrame, criteria: str, **options: Any) ->
 
 # Each example classifies a whole cohort twice: 60 in the default run, the heavy profile's
 # count (10,000) in a soak.
-@settings(
-    max_examples=60 if settings.default.max_examples <= 100 else settings.default.max_examples
-)
+_PROFILE_EXAMPLES = settings().max_examples
+
+
+@settings(max_examples=60 if _PROFILE_EXAMPLES <= 100 else _PROFILE_EXAMPLES)
 @given(
     frame=cohorts(),
     criteria=st.sampled_from(list(CRITERIA)),
