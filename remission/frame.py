@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
 from types import MappingProxyType
-from typing import Final
+from typing import Final, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -69,6 +69,7 @@ __all__ = ["BEST_COLUMNS", "VISIT_COLUMNS", "best_response_frame", "classify_fra
 Int64 = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 Floats = npt.NDArray[np.float64]
+_T = TypeVar("_T")
 
 VISIT_COLUMNS: Final = (
     "patient",
@@ -320,7 +321,7 @@ class _Assessor:
         self.v_day = day[self.visit_start]
         self.v_base = self.v_day == 0
         self.scalar_pids = self._scalar_patients()
-        self.rules = _Rules()
+        self.rules: _Numbered[Rule] = _Numbered()
         self._decide()
 
     # ----------------------------------------------------------------- routing
@@ -642,7 +643,7 @@ class _Assessor:
         has = self.has_targets
         products = self.v_products
         scale = np.where(products, float(UM_PER_MM * UM_PER_MM), float(UM_PER_MM))
-        texts = _Texts()
+        texts: _Numbered[str] = _Numbered()
         patient_warning = np.asarray([texts.id(w) for w in _patient_warnings(self)], dtype=np.int64)
         warning = patient_warning[v_pid]
         recurrence = np.full(self.n_visits, texts.id(""), dtype=np.int64)
@@ -797,32 +798,21 @@ class _Context:
     visits: pd.Index
 
 
-class _Rules:
-    """Rules met so far, numbered, so that a column can hold a small code per visit."""
+class _Numbered(Generic[_T]):
+    """Distinct values (rules, warnings, recurrences), numbered in order of first use.
+
+    A column then holds a small code per visit and becomes a categorical.
+    """
 
     def __init__(self) -> None:
-        self.items: list[Rule] = []
-        self._index: dict[Rule, int] = {}
+        self.items: list[_T] = []
+        self._index: dict[_T, int] = {}
 
-    def id(self, rule: Rule) -> int:
-        if rule not in self._index:
-            self._index[rule] = len(self.items)
-            self.items.append(rule)
-        return self._index[rule]
-
-
-class _Texts:
-    """Distinct texts (warnings, recurrences), numbered for categorical columns."""
-
-    def __init__(self) -> None:
-        self.items: list[str] = []
-        self._index: dict[str, int] = {}
-
-    def id(self, text: str) -> int:
-        if text not in self._index:
-            self._index[text] = len(self.items)
-            self.items.append(text)
-        return self._index[text]
+    def id(self, value: _T) -> int:
+        if value not in self._index:
+            self._index[value] = len(self.items)
+            self.items.append(value)
+        return self._index[value]
 
 
 def _recurrence_text(sites: Sequence[str], *, days: int, visit: str) -> tuple[str, list[str]]:
@@ -963,7 +953,7 @@ def _patient_warnings(a: _Assessor) -> list[str]:
     return ["; ".join(items) for items in found]
 
 
-def _scalar_codes(a: _Assessor, pids: Int64, texts: _Texts) -> pd.DataFrame:
+def _scalar_codes(a: _Assessor, pids: Int64, texts: _Numbered[str]) -> pd.DataFrame:
     """The same per-visit columns from :func:`remission.classify_series`.
 
     For the patients the vector path leaves to the scalar engine: sizes finer than a
