@@ -65,7 +65,7 @@ from remission import __version__
 from remission.criteria import Criteria, get_criteria
 from remission.errors import InvalidInput, Problem
 from remission.frame import best_response_frame, classify_frame
-from remission.table import Table, read_table
+from remission.table import COLUMNS, Table, read_table
 
 __all__ = [
     "AVAL",
@@ -486,20 +486,7 @@ def _long(
             row["day"] = _elapsed(info["DY"])
         sources[len(rows) + 2] = tuple(record["rows"])  # type: ignore[arg-type]
         rows.append(row)
-    columns = [
-        "patient",
-        "visit",
-        "date" if use_dates else "day",
-        "lesion",
-        "role",
-        "size_mm",
-        "size_cm",
-        "perpendicular_mm",
-        "perpendicular_cm",
-        "node",
-        "organ",
-        "status",
-    ]
+    columns = [c for c in COLUMNS if c != ("day" if use_dates else "date")]
     frame = pd.DataFrame(rows, columns=columns)
     # Sizes stay numbers (read back exactly through their shortest decimal form), days
     # whole numbers, so that the long table can be written and read again as it is.

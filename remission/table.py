@@ -162,7 +162,7 @@ _FALSE: Final = frozenset({"false", "no", "n", "0", "f"})
 _MISSING_WORDS: Final = frozenset({"na", "n/a", "nan", "none", "null", "ne", "nd", "-", "."})
 
 _REQUIRED: Final = ("patient", "visit", "lesion", "role")
-_KNOWN: Final = (
+COLUMNS: Final = (
     "patient",
     "visit",
     "day",
@@ -177,6 +177,7 @@ _KNOWN: Final = (
     "organ",
     "status",
 )
+"""The long table's columns, in the order files are written (``day`` or ``date``)."""
 _MEANING: Final = MappingProxyType(
     {
         "patient": "the subject id",
@@ -500,7 +501,7 @@ def _column_names(frame: pd.DataFrame) -> dict[str, str]:
                     "keep one of the two columns",
                 )
             )
-        elif key in _KNOWN:
+        elif key in COLUMNS:
             header[key] = name
     missing = [name for name in _REQUIRED if name not in header]
     if "day" not in header and "date" not in header:
