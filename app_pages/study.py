@@ -20,6 +20,7 @@ SOURCE = "study_source"
 UPLOAD = "study_upload"
 TU_UPLOAD = "study_tu"
 TR_UPLOAD = "study_tr"
+EVALUATOR = "study_evaluator"
 EXAMPLE = "study_example"
 CRITERIA_KEY = "study_criteria"
 CHART_PATIENTS = 200
@@ -109,15 +110,27 @@ elif source == "Upload CDISC SDTM TU + TR":
     )
     st.caption(
         "Lesions come from TU (TULNKID, TUSTRESC, TULOC); sizes and states from TR "
-        "(LDIAM, SHORTAX, LPERP, TUMSTATE) by TRLNKID, dated by TRDTC or TRDY."
+        "(LDIAM, SHORTAX, LPERP, TUMSTATE) by TRLNKID, dated by TRDTC or TRDY. A lymph "
+        "node is measured by its short axis."
+    )
+    evaluator = st.text_input(
+        "Evaluator (only when several readers measured the scans)",
+        key=EVALUATOR,
+        placeholder="e.g. RADIOLOGIST 1 (empty: the records with TRACPTFL = Y)",
+        help="Matched against TREVAL, TREVALID or both. Each reader's sums are compared "
+        "with that reader's own baseline.",
     )
     if tu is not None and tr is not None:
         try:
-            sdtm = read_sdtm(_domain(tu, "TU"), _domain(tr, "TR"))
+            sdtm = read_sdtm(
+                _domain(tu, "TU"), _domain(tr, "TR"), evaluator=evaluator.strip() or None
+            )
         except InvalidInput as error:
             widgets.show_problems(error, "The SDTM files cannot be read")
             st.stop()
         data = sdtm.long
+        for note in sdtm.notes:
+            st.info(note, icon=":material/event:")
 else:
     name = st.selectbox(
         "Example study", examples.names(), key=EXAMPLE, format_func=lambda n: n.replace("-", " ")

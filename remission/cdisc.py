@@ -13,14 +13,16 @@ RECIST 1.1 supplement:
   converted exactly); ``TRORRES = "TOO SMALL TO MEASURE"`` is recorded as too small (the
   criteria then give its size: 5 mm in RECIST 1.1), ``TRSTAT = "NOT DONE"`` as not
   assessed. Other tests (``SUMDIAM``…) are ignored: remission computes sums itself.
-* Days: ``TRDTC`` dates when every visit has one, else ``TRDY`` study days. SDTM has no
+* Days: ``TRDTC`` dates when every visit has one (a visit's earliest; a month without a
+  day gets the first of the month, said in ``notes``), else ``TRDY`` study days. SDTM has no
   day 0 (day 1 is the first dose, day −1 the day before), so study days are turned into
   elapsed days before counting (day 1 → 0, day −1 → −1): otherwise every interval across
   the first dose would be one day too long.
 * New lesions (``TUSTRESC = NEW``) are read from their TR records (a ``TUMSTATE`` or a
   measurement) at the visits where TR has them.
-* A visit is ``VISIT`` (else ``VISITNUM``); with ``TRACPTFL``/``TUACPTFL`` present, only
-  accepted records (``Y``) are read (one assessor).
+* A visit is ``VISIT`` (else ``VISITNUM``). One reader's series is read: with several
+  evaluators (``TREVAL``/``TREVALID``), the accepted records (``TRACPTFL = Y``) or the
+  evaluator chosen; several evaluators with neither are refused, never mixed.
 
 Writing: ``RS`` records (``OVRLRESP``, ``TRGRESP``, ``NTRGRESP`` with ``RSSTRESC`` in
 CDISC codes) and ``ADRS`` parameters ``OVR`` (per visit), ``BOR`` and ``CBOR`` (best
@@ -53,10 +55,11 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from types import MappingProxyType
-from typing import Final
+from typing import Final, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -232,18 +235,28 @@ class SdtmStudy:
 
     ``long`` is the long table (``patient`` = USUBJID, ``visit`` = VISIT, ``lesion`` =
     TRLNKID); ``visits`` has one row per subject visit with ``STUDYID``, ``VISITNUM``,
-    the study day as recorded (``DY``) and the date (``DTC``); ``sources`` gives, for each
-    long-table row (numbered as :mod:`remission.table` numbers them), the TR rows it came
-    from, so that problems name TR rows.
+    the study day as recorded (``DY``), the date as recorded (``DTC``, perhaps partial)
+    and as used (``DATE``, with ``DATEF = "D"`` when its day was imputed); ``sources``
+    gives, for each long-table row (numbered as :mod:`remission.table` numbers them), the
+    TR rows it came from, so that problems name TR rows; ``notes`` says what was imputed.
     """
 
     long: pd.DataFrame
     visits: pd.DataFrame
     sources: Mapping[int, tuple[int, ...]]
+    notes: tuple[str, ...] = ()
 
 
-def read_sdtm(tu: Domain, tr: Domain) -> SdtmStudy:
+def read_sdtm(tu: Domain, tr: Domain, *, evaluator: str | None = None) -> SdtmStudy:
     """Read SDTM TU and TR into the long table, reporting every problem at once.
+
+    When several evaluators read the same scans (``TREVAL`` / ``TREVALID``: the
+    investigator, radiologist 1, radiologist 2…), one series is read: the records
+    accepted by adjudication (``TRACPTFL = Y``), or, with ``evaluator`` (matched against
+    ``TREVAL``, ``TREVALID`` or both as "TREVAL / TREVALID"), that evaluator's own
+    records from baseline on (each reader against their own baseline). Mixing readers
+    silently would compare one reader's sums with another's baseline, so several
+    evaluators with neither is refused.
 
     Raises:
         InvalidInput: every problem, each naming the TU or TR row, the variable and the fix.
@@ -258,8 +271,8 @@ def read_sdtm(tu: Domain, tr: Domain) -> SdtmStudy:
     )
     if problems:
         raise InvalidInput(problems)
-    tu_frame, tu_rows = _accepted(tu_frame, tu_rows, "TUACPTFL")
-    tr_frame, tr_rows = _accepted(tr_frame, tr_rows, "TRACPTFL")
+    tu_frame, tu_rows = _reader(tu_frame, tu_rows, "TU", evaluator, required=False)
+    tr_frame, tr_rows = _reader(tr_frame, tr_rows, "TR", evaluator, required=True)
 
     lesions = _lesions(tu_frame, tu_rows, problems)
 
@@ -299,7 +312,7 @@ def read_sdtm(tu: Domain, tr: Domain) -> SdtmStudy:
         )
         info["STUDYID"] = info["STUDYID"] or studyid[i]
         info["DY"] = info["DY"] or dy[i]
-        info["DTC"] = info["DTC"] or dtc[i]
+        info["DTC"] = _earlier(info["DTC"], dtc[i])
         record = records.setdefault(key, {"rows": [], "role": lesion[0], "organ": lesion[1]})
         rows = record["rows"]
         assert isinstance(rows, list)  # noqa: S101 - narrowed for mypy
@@ -307,12 +320,74 @@ def read_sdtm(tu: Domain, tr: Domain) -> SdtmStudy:
         problems += results.fold(record, i, code, where)
     if problems:
         raise InvalidInput(problems)
+    notes = _impute_days(visit_info)
     long, sources = _long(records, visit_info)
     visits = pd.DataFrame(
         [{"USUBJID": s, "VISIT": v, **info} for (s, v), info in visit_info.items()],
-        columns=["USUBJID", "VISIT", "STUDYID", "VISITNUM", "DY", "DTC"],
+        columns=["USUBJID", "VISIT", "STUDYID", "VISITNUM", "DY", "DTC", "DATE", "DATEF"],
     )
-    return SdtmStudy(long, visits, MappingProxyType(sources))
+    return SdtmStudy(long, visits, MappingProxyType(sources), tuple(notes))
+
+
+_FULL_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+_YEAR_MONTH: Final = re.compile(r"(\d{4})-(\d{2})")
+
+
+def _earlier(known: str, other: str) -> str:
+    """A visit's date: the earliest full date of its records, else the first partial one.
+
+    Scans of one visit can span days; the assessment is dated by the first.
+    """
+    if not known:
+        return other
+    if _FULL_DATE.fullmatch(other) and (not _FULL_DATE.fullmatch(known) or other < known):
+        return other
+    return known
+
+
+def _impute_days(visit_info: Mapping[tuple[str, str], dict[str, str]]) -> list[str]:
+    """Give each visit a full ``DATE``: its ``TRDTC``, or a day imputed for a month.
+
+    SDTM allows partial dates ("2014-02"); days between visits need a day. The first of
+    the month is used (admiral's ``date_imputation = "first"``), moved to the day after
+    the subject's previous visit when that is later, so that visits keep their order
+    (by ``VISITNUM``). ``DATEF`` is ``"D"`` for an imputed day (ADaM's ``ADTF``), and a
+    note says what was done. Other partial dates are left for the table's own check.
+    """
+    notes: list[str] = []
+    by_subject: dict[str, list[tuple[float, str]]] = {}
+    for (subject, visit), info in visit_info.items():
+        info["DATE"], info["DATEF"] = info["DTC"], ""
+        by_subject.setdefault(subject, []).append((_visit_order(info["VISITNUM"]), visit))
+    for subject, visits in by_subject.items():
+        previous = ""
+        for _, visit in sorted(visits, key=lambda item: item[0]):
+            info = visit_info[(subject, visit)]
+            month = _YEAR_MONTH.fullmatch(info["DTC"])
+            if month:
+                first = f"{month[1]}-{month[2]}-01"
+                day_after = _next_day(previous) if previous else ""
+                chosen = max(first, day_after) if day_after[:7] == first[:7] else first
+                info["DATE"], info["DATEF"] = chosen, "D"
+                notes.append(
+                    f"USUBJID {subject}, {visit}: TRDTC {info['DTC']!r} has no day; {chosen} "
+                    "was used (the first of the month, or the day after the previous visit), "
+                    "so intervals from this visit may be off by up to a month"
+                )
+            if _FULL_DATE.fullmatch(info["DATE"]):
+                previous = info["DATE"]
+    return notes
+
+
+def _visit_order(visitnum: str) -> float:
+    try:
+        return float(visitnum)
+    except ValueError:
+        return float("inf")  # no VISITNUM: after the numbered visits, in file order
+
+
+def _next_day(iso: str) -> str:
+    return (date.fromisoformat(iso) + timedelta(days=1)).isoformat()
 
 
 def _lesions(
@@ -355,6 +430,89 @@ def _lesions(
     return lesions
 
 
+def _evaluators(frame: pd.DataFrame, domain: str) -> list[str]:
+    """Each record's evaluator as "EVAL / EVALID" (either alone when the other is empty)."""
+    return [
+        " / ".join(part for part in (kind, who) if part)
+        for kind, who in zip(
+            _text(frame, f"{domain}EVAL"), _text(frame, f"{domain}EVALID"), strict=True
+        )
+    ]
+
+
+def _reader(
+    frame: pd.DataFrame, rows: np.ndarray, domain: str, evaluator: str | None, *, required: bool
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """One reader's records: the chosen evaluator's, else the accepted ones (``--ACPTFL``).
+
+    Raises:
+        InvalidInput: the chosen evaluator has no records (when ``required``), or several
+            evaluators read one subject and nothing says which series to use.
+    """
+    labels = _evaluators(frame, domain)
+    if evaluator is not None:
+        wanted = evaluator.strip().upper()
+        mask = np.asarray(
+            [
+                wanted in {label.upper(), kind.upper(), who.upper()}
+                for label, kind, who in zip(
+                    labels,
+                    _text(frame, f"{domain}EVAL"),
+                    _text(frame, f"{domain}EVALID"),
+                    strict=True,
+                )
+            ],
+            dtype=bool,
+        )
+        if mask.any():
+            return frame[mask], rows[mask]
+        if not required:
+            return _accepted(frame, rows, f"{domain}ACPTFL")
+        found = sorted(set(labels) - {""})
+        raise InvalidInput(
+            [
+                Problem(
+                    domain,
+                    f"{domain}EVAL/{domain}EVALID",
+                    f"no records from evaluator {evaluator!r}",
+                    f"choose one of: {', '.join(found)}"
+                    if found
+                    else f"leave the evaluator out: {domain} names none",
+                )
+            ]
+        )
+    flagged = len(frame)
+    frame, rows = _accepted(frame, rows, f"{domain}ACPTFL")
+    if len(frame) < flagged:
+        return frame, rows  # adjudicated: the accepted records are the series, as flagged
+    labels = _evaluators(frame, domain)
+    seen: dict[str, set[str]] = {}
+    for subject, label in zip(_text(frame, "USUBJID"), labels, strict=True):
+        seen.setdefault(subject, set()).add(label)
+    mixed = sorted(subject for subject, found in seen.items() if len(found) > 1)
+    if not mixed or not required:
+        return frame, rows
+    names = sorted({label or "(none)" for subject in mixed for label in seen[subject]})
+    return _refuse_mixed(domain, mixed, names)
+
+
+def _refuse_mixed(domain: str, subjects: list[str], names: list[str]) -> NoReturn:
+    shown = ", ".join(subjects[:5]) + (" …" if len(subjects) > 5 else "")
+    raise InvalidInput(
+        [
+            Problem(
+                domain,
+                f"{domain}EVAL/{domain}EVALID",
+                f"{len(subjects)} subject(s) ({shown}) have results from more than one "
+                f"evaluator ({', '.join(names)}) and no {domain}ACPTFL = Y says which to use",
+                f"choose one evaluator, e.g. {names[0]!r} (the Evaluator field of the app, "
+                "--evaluator on the command line, evaluator= in Python), or flag the "
+                f"accepted records with {domain}ACPTFL = Y",
+            )
+        ]
+    )
+
+
 def _accepted(frame: pd.DataFrame, rows: np.ndarray, flag: str) -> tuple[pd.DataFrame, np.ndarray]:
     """Only accepted records when the domain flags them (one assessor per time point)."""
     if flag not in frame.columns:
@@ -380,13 +538,15 @@ class _Results:
         """Fold one TR result into the lesion's long-table row; return its problems."""
         if test in _STATE_TESTS:
             return self._state(record, i, test, where)
-        # A size: LDIAM, SHORTAX or LPERP.
+        # A size: LDIAM, SHORTAX or LPERP, kept by test code; _long picks the axes.
+        if test == "SHORTAX":
+            record["node"] = True
         if self.done[i] == "NOT DONE":
-            record.setdefault("size", None)
+            record.setdefault(test, None)
             return []
         if self.original[i].upper() == "TOO SMALL TO MEASURE":
             record["status"] = "too-small"
-            record["size"] = None
+            record[test] = None
             return []
         number = self.number[i] or self.standard[i]
         unit = self.unit[i]
@@ -418,14 +578,7 @@ class _Results:
                     "give the unit of TRSTRESN (mm or cm)",
                 )
             ]
-        value = (number, unit)
-        if test == "LDIAM":
-            record["size"] = value
-        elif test == "SHORTAX":
-            record["size"] = value
-            record["node"] = True
-        else:  # LPERP: the perpendicular beside an LDIAM, else a node's short axis
-            record["perp"] = value
+        record[test] = (number, unit)
         return []
 
     def _state(self, record: dict[str, object], i: int, test: str, where: str) -> list[Problem]:
@@ -452,17 +605,14 @@ def _long(
     records: Mapping[tuple[str, str, str], dict[str, object]],
     visit_info: Mapping[tuple[str, str], dict[str, str]],
 ) -> tuple[pd.DataFrame, dict[int, tuple[int, ...]]]:
-    use_dates = all(info["DTC"] for info in visit_info.values())
+    use_dates = all(info["DATE"] for info in visit_info.values())
     rows: list[dict[str, object]] = []
     sources: dict[int, tuple[int, ...]] = {}
     for (subject, visit, link), record in records.items():
         info = visit_info[(subject, visit)]
-        size = record.get("size")
-        perp = record.get("perp")
         location = str(record.get("organ", ""))
         node = bool(record.get("node")) or bool(re.search(r"LYMPH|NODE", location.upper()))
-        if size is None and perp is not None and "size" not in record:
-            size, perp, node = perp, None, True  # a node's short axis recorded as LPERP
+        size, perp, node = _axes(record, node)
         row: dict[str, object] = {
             "patient": subject,
             "visit": visit,
@@ -481,7 +631,7 @@ def _long(
         if isinstance(perp, tuple):
             row[f"perpendicular_{perp[1]}"] = perp[0]
         if use_dates:
-            row["date"] = info["DTC"]
+            row["date"] = info["DATE"]
         else:
             row["day"] = _elapsed(info["DY"])
         sources[len(rows) + 2] = tuple(record["rows"])  # type: ignore[arg-type]
@@ -497,6 +647,33 @@ def _long(
     if not use_dates:
         frame["day"] = pd.to_numeric(frame["day"], errors="coerce").astype("Int64")
     return frame, sources
+
+
+def _axes(record: Mapping[str, object], node: bool) -> tuple[object, object, bool]:
+    """The size RECIST measures, the perpendicular WHO multiplies by, and whether a node.
+
+    A lymph node is measured by its short axis (RECIST 1.1 section 3.1.1, Eisenhauer et
+    al. 2009; section 4.3.1 for node CR below 10 mm): ``SHORTAX``, else ``LPERP`` (the
+    axis perpendicular to the long one, which for a node is the short axis), with the
+    long diameter ``LDIAM`` kept as the perpendicular so that WHO's product is the same.
+    Any other lesion: ``LDIAM``, with ``LPERP`` as the perpendicular; an ``LPERP`` with no
+    ``LDIAM`` record at all is a node's short axis.
+
+    Examples:
+        >>> _axes({"LDIAM": ("18", "mm"), "LPERP": ("12", "mm")}, node=True)
+        (('12', 'mm'), ('18', 'mm'), True)
+        >>> _axes({"LDIAM": ("18", "mm"), "LPERP": ("12", "mm")}, node=False)
+        (('18', 'mm'), ('12', 'mm'), False)
+        >>> _axes({"LPERP": ("9", "mm")}, node=False)
+        (('9', 'mm'), None, True)
+    """
+    longest = record.get("LDIAM")
+    short = record.get("SHORTAX", record.get("LPERP"))
+    if node and ("SHORTAX" in record or "LPERP" in record):
+        return short, longest, True
+    if "LDIAM" not in record and "LPERP" in record:
+        return record["LPERP"], None, True
+    return longest, record.get("LPERP"), node
 
 
 def _elapsed(study_day: str) -> str:
@@ -640,7 +817,8 @@ def to_adrs(
             "PARCAT1": chosen.title,
             "AVALC": str(rec.response),
             "AVAL": AVAL[str(rec.response)],
-            "ADT": rec.DTC or "",
+            "ADT": rec.DATE or "",
+            "ADTF": rec.DATEF or "",
             "ADY": _number(rec.DY),
             "VISIT": rec.visit,
             "VISITNUM": _number(rec.VISITNUM),
@@ -676,7 +854,8 @@ def to_adrs(
                     "PARCAT1": chosen.title,
                     "AVALC": value,
                     "AVAL": AVAL[value],
-                    "ADT": info.get("DTC", ""),
+                    "ADT": info.get("DATE", ""),
+                    "ADTF": info.get("DATEF", ""),
                     "ADY": info.get("DY"),
                     "VISIT": info.get("visit", ""),
                     "VISITNUM": info.get("VISITNUM"),
@@ -706,7 +885,8 @@ def _best_visit(
     first = match.iloc[0]
     info.update(
         {
-            "DTC": first["DTC"] or "",
+            "DATE": first["DATE"] or "",
+            "DATEF": first["DATEF"] or "",
             "DY": _number(first["DY"]),
             "visit": first["visit"],
             "VISITNUM": _number(first["VISITNUM"]),
@@ -719,28 +899,35 @@ def _best_visit(
 
 
 def audit(
-    tu: Domain, tr: Domain, rs: Domain, *, criteria: str | Criteria = "recist1.1"
+    tu: Domain,
+    tr: Domain,
+    rs: Domain,
+    *,
+    criteria: str | Criteria = "recist1.1",
+    evaluator: str | None = None,
 ) -> pd.DataFrame:
     """Recompute every recorded overall response (RS ``OVRLRESP``) from TU + TR.
 
     Returns one row per subject visit recorded in RS or measured in TR: ``USUBJID``,
     ``VISIT``, ``VISITNUM``, ``RSDY``, ``recorded``, ``recomputed``, ``agrees`` and
-    ``reason`` (remission's explanation of its answer, or why there is none). With
-    ``RSCAT`` present, only the records of the chosen criteria are read; with
-    ``RSACPTFL``, only accepted ones.
+    ``reason`` (remission's explanation of its answer, or why there is none);
+    ``attrs["notes"]`` says what was imputed in TR. With
+    ``RSCAT`` present, only the records of the chosen criteria are read; RS records are
+    chosen by evaluator as TR's are (:func:`read_sdtm`): ``evaluator``'s own, else those
+    with ``RSACPTFL = Y``.
 
     Raises:
         InvalidInput: every problem in TU, TR or RS.
     """
     chosen = get_criteria(criteria)
-    study = read_sdtm(tu, tr)
+    study = read_sdtm(tu, tr, evaluator=evaluator)
     rs_frame, rs_rows = read_domain(rs, "RS")
     problems = _require(
         rs_frame, "RS", [["USUBJID"], ["RSTESTCD"], ["RSSTRESC", "RSORRES"], ["VISIT", "VISITNUM"]]
     )
     if problems:
         raise InvalidInput(problems)
-    rs_frame, rs_rows = _accepted(rs_frame, rs_rows, "RSACPTFL")
+    rs_frame, rs_rows = _reader(rs_frame, rs_rows, "RS", evaluator, required=True)
     overall = [x.upper() == "OVRLRESP" for x in _text(rs_frame, "RSTESTCD")]
     if "RSCAT" in rs_frame.columns:
         category = [x.upper().replace(" ", "") for x in _text(rs_frame, "RSCAT")]
@@ -830,4 +1017,6 @@ def audit(
     )
     report["VISITNUM"] = report["VISITNUM"].astype("Float64")
     report["RSDY"] = report["RSDY"].astype("Float64").astype("Int64")
-    return report.sort_values(["USUBJID", "VISITNUM", "VISIT"], kind="stable", ignore_index=True)
+    report = report.sort_values(["USUBJID", "VISITNUM", "VISIT"], kind="stable", ignore_index=True)
+    report.attrs["notes"] = list(study.notes)
+    return report

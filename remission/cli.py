@@ -202,6 +202,11 @@ def _read(args: argparse.Namespace, streams: Streams) -> Table:
     return table
 
 
+def _patients(count: int) -> str:
+    """A count of patients in words: 1 patient, 2 patients."""
+    return f"{count} patient" + ("" if count == 1 else "s")
+
+
 def _report_exclusions(table: Table, args: argparse.Namespace, streams: Streams) -> None:
     """One line per problem, then how input rows reconcile with output and exclusions."""
     for problem in table.problems:
@@ -210,8 +215,9 @@ def _report_exclusions(table: Table, args: argparse.Namespace, streams: Streams)
     kept = len(table.data)
     print(
         f"remission: {table.input_rows} rows read = {kept} classified "
-        f"({len(table.patients)} patients) + {excluded_rows} excluded "
-        f"({len(table.excluded)} patients: {', '.join(e.patient for e in table.excluded) or 'none'})"
+        f"({_patients(len(table.patients))}) + {excluded_rows} excluded "
+        f"({_patients(len(table.excluded))}: "
+        f"{', '.join(e.patient for e in table.excluded) or 'none'})"
         f" + {table.unattributed_rows} without a patient id",
         file=streams.stderr,
     )
@@ -372,12 +378,28 @@ def _cdisc_arguments(parser: argparse.ArgumentParser) -> None:
         help="criteria set (default recist1.1)",
     )
     parser.add_argument("--study", help="STUDYID when TU/TR have none")
+    _evaluator_option(parser)
     _series_options(parser)
     _output_options(parser)
 
 
+def _evaluator_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--evaluator",
+        help="when several readers measured the scans (TREVAL/TREVALID), read this one's "
+        "records, e.g. 'RADIOLOGIST 1' or INVESTIGATOR (default: the records with "
+        "TRACPTFL = Y)",
+    )
+
+
+def _notes(notes: Sequence[str], streams: Streams) -> None:
+    for note in notes:
+        print(f"remission: note: {note}", file=streams.stderr)
+
+
 def _cdisc(args: argparse.Namespace, streams: Streams) -> int:
-    study = cdisc.read_sdtm(args.tu, args.tr)
+    study = cdisc.read_sdtm(args.tu, args.tr, evaluator=args.evaluator)
+    _notes(study.notes, streams)
     if args.to == "long":
         frame = study.long
     elif args.to == "adrs":
@@ -401,11 +423,15 @@ def _audit_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--all", action="store_true", help="list every recorded visit, not only the differences"
     )
+    _evaluator_option(parser)
     _output_options(parser)
 
 
 def _audit(args: argparse.Namespace, streams: Streams) -> int:
-    report = cdisc.audit(args.tu, args.tr, args.rs, criteria=args.criteria)
+    report = cdisc.audit(
+        args.tu, args.tr, args.rs, criteria=args.criteria, evaluator=args.evaluator
+    )
+    _notes(report.attrs.get("notes", []), streams)
     differing = int((~report["agrees"]).sum())
     recorded = int((report["recorded"] != "").sum())
     print(

@@ -447,6 +447,31 @@ def test_study_reads_cdisc_tu_and_tr() -> None:
     assert "SDTM RS: responses per visit (CSV)" in [b.label for b in at.download_button]
 
 
+def test_study_asks_which_reader_when_several_measured() -> None:
+    # Radiologist 1: 50 → 34 mm (−32 %, PR); radiologist 2: 52 → 38 mm (−26.9 %, SD).
+    tu = "USUBJID,TULNKID,TUSTRESC,TULOC\nS1,T01,TARGET,LIVER\n"
+    tr = "USUBJID,TRLNKID,TRTESTCD,TRSTRESN,TRSTRESU,VISIT,TRDY,TREVAL,TREVALID\n" + "".join(
+        f"S1,T01,LDIAM,{size},mm,{visit},{day},INDEPENDENT ASSESSOR,RADIOLOGIST {reader}\n"
+        for reader, visit, day, size in [
+            (1, "SCREENING", -3, 50),
+            (1, "WEEK 6", 42, 34),
+            (2, "SCREENING", -3, 52),
+            (2, "WEEK 6", 42, 38),
+        ]
+    )
+    at = study()
+    at.radio(key="study_source").set_value("Upload CDISC SDTM TU + TR").run()
+    at.file_uploader(key="study_tu").upload("tu.csv", tu.encode(), "text/csv")
+    at.file_uploader(key="study_tr").upload("tr.csv", tr.encode(), "text/csv").run()
+    no_crash(at)
+    assert "more than one evaluator" in error_text(at)
+    at.text_input(key="study_evaluator").input("RADIOLOGIST 2").run()
+    no_crash(at)
+    assert not at.error
+    (best,) = [d.value for d in at.dataframe if "best_response" in d.value.columns]
+    assert best[["patient", "best_response"]].values.tolist() == [["S1", "SD"]]
+
+
 def test_study_cdisc_problems_name_the_file() -> None:
     at = study()
     at.radio(key="study_source").set_value("Upload CDISC SDTM TU + TR").run()

@@ -10,6 +10,7 @@ kidney scan was not done: NE.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -238,3 +239,144 @@ def test_unreadable_file(tmp_path: Path) -> None:
     bad.write_bytes(b"not a transport file")
     with pytest.raises(InvalidInput, match="cannot be read"):
         read_domain(bad, "TR")
+
+
+def _tr(rows: Sequence[tuple[str, str, str, float, str, str]]) -> pd.DataFrame:
+    """TR records (lesion link, visit, test code, size in mm, TREVAL, TREVALID)."""
+    day = {"SCREENING": -3, "WEEK 6": 42}
+    return pd.DataFrame(
+        [
+            {
+                "USUBJID": "S1",
+                "TRLNKID": link,
+                "TRTESTCD": test,
+                "TRORRES": str(size),
+                "TRSTRESN": size,
+                "TRSTRESU": "mm",
+                "VISIT": visit,
+                "TRDY": day[visit],
+                "TREVAL": kind,
+                "TREVALID": who,
+            }
+            for link, visit, test, size, kind, who in rows
+        ]
+    )
+
+
+def _overall(study_rs: pd.DataFrame) -> list[str]:
+    return study_rs.loc[study_rs["RSTESTCD"] == "OVRLRESP", "RSSTRESC"].tolist()
+
+
+def test_a_node_is_measured_by_its_short_axis_when_both_axes_are_recorded() -> None:
+    # RECIST 1.1 sections 3.1.1 and 4.3.1: a node's short axis counts, and a node whose
+    # short axis is below 10 mm is normal. Long 18 × short 12 mm, then 11 × 9 mm: the
+    # sum is 12 → 9 mm, and the only target is a node under 10 mm, so CR (the long axis
+    # would have given 18 → 11 mm, −38.9 %: PR).
+    tu = pd.DataFrame(
+        {"USUBJID": ["S1"], "TULNKID": ["T01"], "TUSTRESC": ["TARGET"], "TULOC": ["LYMPH NODE"]}
+    )
+    tr = _tr(
+        [
+            ("T01", "SCREENING", "LDIAM", 18, "INVESTIGATOR", ""),
+            ("T01", "SCREENING", "LPERP", 12, "INVESTIGATOR", ""),
+            ("T01", "WEEK 6", "LDIAM", 11, "INVESTIGATOR", ""),
+            ("T01", "WEEK 6", "LPERP", 9, "INVESTIGATOR", ""),
+        ]
+    )
+    study = read_sdtm(tu, tr)
+    assert study.long["size_mm"].tolist() == [12.0, 9.0]
+    assert study.long["perpendicular_mm"].tolist() == [18.0, 11.0]
+    assert _overall(to_rs(study, criteria="recist1.1")) == ["CR"]
+    # WHO multiplies the two axes whichever way round: 216 → 99 mm², −54.2 %: PR.
+    assert _overall(to_rs(study, criteria="who")) == ["PR"]
+
+
+TWO_READERS = [
+    # Radiologist 1: 50 → 34 mm (−32 %, PR); radiologist 2: 52 → 38 mm (−26.9 %, SD).
+    ("T01", "SCREENING", "LDIAM", 50, "INDEPENDENT ASSESSOR", "RADIOLOGIST 1"),
+    ("T01", "WEEK 6", "LDIAM", 34, "INDEPENDENT ASSESSOR", "RADIOLOGIST 1"),
+    ("T01", "SCREENING", "LDIAM", 52, "INDEPENDENT ASSESSOR", "RADIOLOGIST 2"),
+    ("T01", "WEEK 6", "LDIAM", 38, "INDEPENDENT ASSESSOR", "RADIOLOGIST 2"),
+]
+ONE_TARGET = pd.DataFrame(
+    {"USUBJID": ["S1"], "TULNKID": ["T01"], "TUSTRESC": ["TARGET"], "TULOC": ["LIVER"]}
+)
+
+
+def test_several_readers_are_never_mixed() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        read_sdtm(ONE_TARGET, _tr(TWO_READERS))
+    (problem,) = caught.value.problems
+    assert problem.field == "TREVAL/TREVALID"
+    assert "RADIOLOGIST 1" in problem.message
+    assert "RADIOLOGIST 2" in problem.message
+    assert "--evaluator" in problem.fix
+
+
+@pytest.mark.parametrize(
+    ("evaluator", "expected"),
+    [("RADIOLOGIST 1", ["PR"]), ("radiologist 2", ["SD"])],
+)
+def test_one_reader_is_chosen_by_name(evaluator: str, expected: list[str]) -> None:
+    study = read_sdtm(ONE_TARGET, _tr(TWO_READERS), evaluator=evaluator)
+    assert _overall(to_rs(study, criteria="recist1.1")) == expected
+
+
+def test_an_unknown_reader_is_refused_with_the_names_found() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        read_sdtm(ONE_TARGET, _tr(TWO_READERS), evaluator="RADIOLOGIST 3")
+    assert "INDEPENDENT ASSESSOR / RADIOLOGIST 1" in caught.value.problems[0].fix
+
+
+def test_accepted_records_choose_the_reader() -> None:
+    tr = _tr(TWO_READERS).assign(TRACPTFL=["", "", "Y", "Y"])
+    assert _overall(to_rs(read_sdtm(ONE_TARGET, tr), criteria="recist1.1")) == ["SD"]
+
+
+def test_a_month_without_a_day_is_dated_the_first_and_said() -> None:
+    # SDTM allows partial dates. Screening 2014-01-10, week 6 "2014-02": the first of
+    # February is used (day 22 after screening), ADTF = "D", and a note says so.
+    tr = _tr(
+        [
+            ("T01", "SCREENING", "LDIAM", 50, "INVESTIGATOR", ""),
+            ("T01", "WEEK 6", "LDIAM", 34, "INVESTIGATOR", ""),
+        ]
+    ).drop(columns=["TRDY"])
+    tr["TRDTC"] = ["2014-01-10", "2014-02"]
+    study = read_sdtm(ONE_TARGET, tr)
+    assert study.long["date"].tolist() == ["2014-01-10", "2014-02-01"]
+    (note,) = study.notes
+    assert "S1, WEEK 6: TRDTC '2014-02' has no day; 2014-02-01 was used" in note
+    adrs = to_adrs(study, criteria="recist1.1")
+    overall = adrs[adrs["PARAMCD"] == "OVR"]
+    assert overall[["AVALC", "ADT", "ADTF"]].values.tolist() == [["PR", "2014-02-01", "D"]]
+    rs = to_rs(study, criteria="recist1.1")
+    assert set(rs["RSDTC"]) == {"2014-02"}  # RS keeps the date as recorded
+
+
+def test_an_imputed_day_keeps_visits_in_order() -> None:
+    # Week 3 on 2014-02-12, week 6 recorded as "2014-02": the day after week 3.
+    tr = _tr(
+        [
+            ("T01", "SCREENING", "LDIAM", 50, "INVESTIGATOR", ""),
+            ("T01", "WEEK 6", "LDIAM", 34, "INVESTIGATOR", ""),
+        ]
+    ).drop(columns=["TRDY"])
+    tr = pd.concat([tr, tr.iloc[[1]].assign(VISIT="WEEK 3", TRSTRESN=40)], ignore_index=True)
+    tr["TRDTC"] = ["2014-01-10", "2014-02", "2014-02-12"]
+    tr["VISITNUM"] = [1, 3, 2]
+    study = read_sdtm(ONE_TARGET, tr)
+    dates = dict(zip(study.long["visit"], study.long["date"], strict=True))
+    assert dates == {"SCREENING": "2014-01-10", "WEEK 3": "2014-02-12", "WEEK 6": "2014-02-13"}
+
+
+def test_a_visit_scanned_over_several_days_is_dated_by_its_first_scan() -> None:
+    tu = pd.concat([ONE_TARGET, ONE_TARGET.assign(TULNKID="T02", TULOC="LUNG")])
+    tr = _tr(
+        [
+            ("T01", "SCREENING", "LDIAM", 50, "INVESTIGATOR", ""),
+            ("T02", "SCREENING", "LDIAM", 20, "INVESTIGATOR", ""),
+        ]
+    ).drop(columns=["TRDY"])
+    tr["TRDTC"] = ["2014-01-12", "2014-01-10T09:30"]
+    assert set(read_sdtm(tu, tr).long["date"]) == {"2014-01-10"}

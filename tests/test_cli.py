@@ -211,7 +211,7 @@ def test_keep_going_classifies_the_rest_and_reconciles(tmp_path: Path) -> None:
     lines = err.splitlines()
     assert lines[0].startswith("row 12 (patient P02), size_mm: '4 8' is not a number")
     assert lines[-1] == (
-        "remission: 40 rows read = 32 classified (6 patients) + 8 excluded (1 patients: P02) "
+        "remission: 40 rows read = 32 classified (6 patients) + 8 excluded (1 patient: P02) "
         "+ 0 without a patient id"
     )
     report = pd.read_csv(excluded)
