@@ -10,9 +10,9 @@ RECIST 1.1 supplement:
   measures; the supplement uses LPERP for node targets), ``LPERP`` beside ``LDIAM`` (the
   perpendicular diameter WHO multiplies by), and ``TUMSTATE`` / ``LNSTATE`` (the state of
   a non-target or new lesion). Sizes come from ``TRSTRESN`` in ``TRSTRESU`` (mm or cm,
-  converted exactly); ``TRORRES = "TOO SMALL TO MEASURE"`` is recorded as too small (the
-  criteria then give its size: 5 mm in RECIST 1.1), ``TRSTAT = "NOT DONE"`` as not
-  assessed. Other tests (``SUMDIAM``…) are ignored: remission computes sums itself.
+  converted exactly); ``TRORRES`` or ``TRSTRESC = "TOO SMALL TO MEASURE"`` is recorded
+  as too small (the criteria then give its size: 5 mm in RECIST 1.1), ``TRSTAT = "NOT
+  DONE"`` as not assessed. Other tests (``SUMDIAM``…) are ignored: remission computes sums itself.
 * Days: ``TRDTC`` dates when every visit has one (a visit's earliest; a month without a
   day gets the first of the month, said in ``notes``), else ``TRDY`` study days. SDTM has no
   day 0 (day 1 is the first dose, day −1 the day before), so study days are turned into
@@ -544,7 +544,7 @@ class _Results:
         if self.done[i] == "NOT DONE":
             record.setdefault(test, None)
             return []
-        if self.original[i].upper() == "TOO SMALL TO MEASURE":
+        if "TOO SMALL TO MEASURE" in (self.original[i].upper(), self.standard[i].upper()):
             record["status"] = "too-small"
             record[test] = None
             return []
