@@ -779,6 +779,11 @@ def to_rs(
     return frame
 
 
+def _first_text(*values: object) -> str:
+    """The first value that is filled in, as text ('' when none is)."""
+    return next((str(v) for v in values if not _missing(v) and str(v)), "")
+
+
 def _number(value: object) -> float | None:
     if _missing(value) or value == "":
         return None
@@ -909,10 +914,10 @@ def audit(
     """Recompute every recorded overall response (RS ``OVRLRESP``) from TU + TR.
 
     Returns one row per subject visit recorded in RS or measured in TR: ``USUBJID``,
-    ``VISIT``, ``VISITNUM``, ``RSDY``, ``recorded``, ``recomputed``, ``agrees`` and
-    ``reason`` (remission's explanation of its answer, or why there is none);
-    ``attrs["notes"]`` says what was imputed in TR. With
-    ``RSCAT`` present, only the records of the chosen criteria are read; RS records are
+    ``VISIT``, ``VISITNUM``, ``RSDY``, ``RSDTC`` (RS's, else TR's), ``recorded``,
+    ``recomputed``, ``agrees`` and ``reason`` (remission's explanation of its answer, or
+    why there is none); ``attrs["notes"]`` says what was imputed in TR. With ``RSCAT``
+    present, only the records of the chosen criteria are read; RS records are
     chosen by evaluator as TR's are (:func:`read_sdtm`): ``evaluator``'s own, else those
     with ``RSACPTFL = Y``.
 
@@ -957,6 +962,7 @@ def audit(
             "USUBJID": np.asarray(_text(rs_frame, "USUBJID"), dtype=object)[keep],
             "VISIT": np.asarray(visit, dtype=object)[keep],
             "RSDY": np.asarray(_text(rs_frame, "RSDY"), dtype=object)[keep],
+            "RSDTC": np.asarray(_text(rs_frame, "RSDTC"), dtype=object)[keep],
             "recorded": np.asarray([x.upper() for x in result], dtype=object)[keep],
         }
     )
@@ -967,6 +973,7 @@ def audit(
             "VISIT": visits["visit"].astype(str),
             "VISITNUM": visits["VISITNUM"],
             "TRDY": visits["DY"],
+            "TRDTC": visits["DTC"],
             "recomputed": visits["response"].astype(object),
             "explanation": visits["explanation"].astype(object),
             "baseline": visits["rule"].astype(str) == "baseline",
@@ -996,6 +1003,7 @@ def audit(
                 "VISIT": rec.VISIT,
                 "VISITNUM": _number(rec.VISITNUM),
                 "RSDY": _number(rec.RSDY) if not _missing(rec.RSDY) else _number(rec.TRDY),
+                "RSDTC": _first_text(rec.RSDTC, rec.TRDTC),
                 "recorded": rec_value,
                 "recomputed": ours_value,
                 "agrees": bool(rec_value) and rec_value == ours_value,
@@ -1009,6 +1017,7 @@ def audit(
             "VISIT",
             "VISITNUM",
             "RSDY",
+            "RSDTC",
             "recorded",
             "recomputed",
             "agrees",

@@ -380,3 +380,20 @@ def test_a_visit_scanned_over_several_days_is_dated_by_its_first_scan() -> None:
     ).drop(columns=["TRDY"])
     tr["TRDTC"] = ["2014-01-12", "2014-01-10T09:30"]
     assert set(read_sdtm(tu, tr).long["date"]) == {"2014-01-10"}
+
+
+def test_the_audit_dates_each_visit_when_there_are_no_study_days() -> None:
+    tr = _tr(
+        [
+            ("T01", "SCREENING", "LDIAM", 50, "INVESTIGATOR", ""),
+            ("T01", "WEEK 6", "LDIAM", 34, "INVESTIGATOR", ""),
+        ]
+    ).drop(columns=["TRDY"])
+    tr["TRDTC"] = ["2014-01-10", "2014-02-21"]
+    rs = pd.DataFrame(
+        {"USUBJID": ["S1"], "RSTESTCD": ["OVRLRESP"], "RSSTRESC": ["SD"], "VISIT": ["WEEK 6"]}
+    )
+    report = audit(ONE_TARGET, tr, rs)
+    assert report[["VISIT", "RSDTC", "recorded", "recomputed"]].values.tolist() == [
+        ["WEEK 6", "2014-02-21", "SD", "PR"]
+    ]
