@@ -274,6 +274,7 @@ def test_the_worker_counts_a_hang_as_a_hang() -> None:
     # the next case runs in a fresh worker.
     with Runner(timeout=0.5) as runner:
         slow = runner.run(FuzzCase(0, "valid", b"sleep"), "sleep")
+        runner.timeout = 60.0  # the fresh worker's first case, on a busy machine
         fast = runner.run(FuzzCase(1, "valid", fuzzcorpus.make_case(SEED, 0).data), "frame")
     assert slow["status"] == "hang"
     assert fast["status"] == "ok"
