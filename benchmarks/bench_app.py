@@ -8,7 +8,8 @@ One run prints:
    (which makes Streamlit import pandas); target: at most 2 x the one-line app. Measured
    with bytecode cached (as after any normal install) in a temporary
    ``PYTHONPYCACHEPREFIX``, and once as this environment runs Python
-   (``PYTHONDONTWRITEBYTECODE=1`` recompiles every module in every new process);
+   (``PYTHONDONTWRITEBYTECODE=1``: only the bytecode that ``scripts/venv.sh`` compiled at
+   install is read; anything else is recompiled in every new process);
 2. seconds from ``streamlit run app.py`` to a healthy ``/_stcore/health``;
 3. the server time of one rerun (the script's own execution, timed inside Streamlit's
    script thread) for a 10-lesion x 6-visit patient: with the form unchanged (for
@@ -227,7 +228,7 @@ def main() -> None:
         cold = python_env(None)
         if cold.get("PYTHONDONTWRITEBYTECODE"):
             print(
-                "  as this environment runs (PYTHONDONTWRITEBYTECODE=1, every module recompiled):"
+                "  as this environment runs (PYTHONDONTWRITEBYTECODE=1, bytecode from the install):"
             )
             floor = 0.0
             for label, script in scripts.items():

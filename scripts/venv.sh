@@ -15,3 +15,9 @@ if .venv/bin/python -m pip install -q --disable-pip-version-check uv 2>/dev/null
 else
   .venv/bin/python -m pip install -q --disable-pip-version-check -r "$requirements" -e .
 fi
+# Compile the installed packages once (about 8 s the first time, 2 s after): where
+# PYTHONDONTWRITEBYTECODE is set, Python would otherwise recompile Streamlit and pandas
+# in every new process, and starting the app or the command line takes 3 s, not 1 s.
+.venv/bin/python -m compileall -q -j 0 remission app_pages \
+  "$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" >/dev/null \
+  || echo "note: some installed files could not be compiled; Python compiles them when used"
