@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 import pandas as pd
 import streamlit as st
@@ -78,6 +79,24 @@ def _domain(upload: UploadedFile, name: str) -> pd.DataFrame:
     return frame
 
 
+def _show_left_out(problems: Sequence[Problem], left_out: int, where: str, who: str) -> None:
+    """Every problem with its fix, and how many patients were left out for them."""
+    count = len(problems)
+    st.warning(
+        f"{count} {'problem' if count == 1 else 'problems'} in {where}: {left_out} "
+        f"{who + ' was' if left_out == 1 else who + 's were'} left out (every problem is "
+        f"listed with its fix below); the other {who}s are shown.",
+        icon=":material/warning:",
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [(p.where, p.field, p.message, p.fix) for p in problems],
+            columns=["Where", "Column", "Problem", "Fix"],
+        ),
+        hide_index=True,
+    )
+
+
 source = st.radio(
     "Data",
     ["Upload a CSV file", "Upload CDISC SDTM TU + TR", "Use a bundled example"],
@@ -123,12 +142,22 @@ elif source == "Upload CDISC SDTM TU + TR":
     if tu is not None and tr is not None:
         try:
             sdtm = read_sdtm(
-                _domain(tu, "TU"), _domain(tr, "TR"), evaluator=evaluator.strip() or None
+                _domain(tu, "TU"),
+                _domain(tr, "TR"),
+                evaluator=evaluator.strip() or None,
+                keep_going=True,
             )
         except InvalidInput as error:
             widgets.show_problems(error, "The SDTM files cannot be read")
             st.stop()
         data = sdtm.long
+        if sdtm.excluded:
+            _show_left_out(
+                [p for e in sdtm.excluded for p in e.problems],
+                len(sdtm.excluded),
+                "the SDTM files",
+                "subject",
+            )
         for note in sdtm.notes:
             st.info(note, icon=":material/event:")
 else:
@@ -164,20 +193,7 @@ best = best_response_frame(table, criteria=criteria)
 progress.progress(100, text=f"Done: {len(table.patients)} patients classified.")
 
 if table.problems:
-    count, excluded = len(table.problems), len(table.excluded)
-    st.warning(
-        f"{count} {'problem' if count == 1 else 'problems'} in the file: {excluded} "
-        f"{'patient was' if excluded == 1 else 'patients were'} left out (every problem is "
-        "listed with its fix below); the other patients are shown.",
-        icon=":material/warning:",
-    )
-    st.dataframe(
-        pd.DataFrame(
-            [(p.where, p.field, p.message, p.fix) for p in table.problems],
-            columns=["Where", "Column", "Problem", "Fix"],
-        ),
-        hide_index=True,
-    )
+    _show_left_out(table.problems, len(table.excluded), "the file", "patient")
 
 if not table.patients:
     st.error("No patient could be classified: fix the problems above and upload the file again.")

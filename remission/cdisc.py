@@ -53,6 +53,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -68,7 +69,7 @@ from remission import __version__
 from remission.criteria import Criteria, get_criteria
 from remission.errors import InvalidInput, Problem
 from remission.frame import best_response_frame, classify_frame
-from remission.table import COLUMNS, Table, read_table
+from remission.table import COLUMNS, Exclusion, Table, read_table
 
 __all__ = [
     "AVAL",
@@ -238,16 +239,20 @@ class SdtmStudy:
     the study day as recorded (``DY``), the date as recorded (``DTC``, perhaps partial)
     and as used (``DATE``, with ``DATEF = "D"`` when its day was imputed); ``sources``
     gives, for each long-table row (numbered as :mod:`remission.table` numbers them), the
-    TR rows it came from, so that problems name TR rows; ``notes`` says what was imputed.
+    TR rows it came from, so that problems name TR rows; ``notes`` says what was imputed,
+    and ``excluded`` which subjects were left out and why (with ``keep_going``).
     """
 
     long: pd.DataFrame
     visits: pd.DataFrame
     sources: Mapping[int, tuple[int, ...]]
     notes: tuple[str, ...] = ()
+    excluded: tuple[Exclusion, ...] = ()
 
 
-def read_sdtm(tu: Domain, tr: Domain, *, evaluator: str | None = None) -> SdtmStudy:
+def read_sdtm(
+    tu: Domain, tr: Domain, *, evaluator: str | None = None, keep_going: bool = False
+) -> SdtmStudy:
     """Read SDTM TU and TR into the long table, reporting every problem at once.
 
     When several evaluators read the same scans (``TREVAL`` / ``TREVALID``: the
@@ -257,6 +262,10 @@ def read_sdtm(tu: Domain, tr: Domain, *, evaluator: str | None = None) -> SdtmSt
     records from baseline on (each reader against their own baseline). Mixing readers
     silently would compare one reader's sums with another's baseline, so several
     evaluators with neither is refused.
+
+    With ``keep_going``, a subject with problems is left out (listed in ``excluded``
+    with every problem) and the others are read; a problem with the files themselves
+    (a missing variable, an unknown evaluator) still stops the reading.
 
     Raises:
         InvalidInput: every problem, each naming the TU or TR row, the variable and the fix.
@@ -276,7 +285,39 @@ def read_sdtm(tu: Domain, tr: Domain, *, evaluator: str | None = None) -> SdtmSt
 
     lesions = _lesions(tu_frame, tu_rows, problems)
 
-    # Results from TR, one long row per subject, visit and lesion.
+    records, visit_info = _fold_results(tr_frame, tr_rows, lesions, problems)
+    notes, order_problems = _date_visits(visit_info)
+    found = _by_subject(problems + order_problems)
+    excluded = _leave_out(found, Counter(_text(tr_frame, "USUBJID")), records, visit_info)
+    long, sources = _long(records, visit_info)
+    # The long table's own checks (dates, sizes, visit order) for the other subjects,
+    # told by TR row; a subject with problems above is not checked again (its lesions
+    # could then look missing, which would only be an echo of those problems).
+    table = read_table(long, keep_going=True)
+    if table.excluded:
+        more = {e.patient: [_to_tr(p, sources) for p in e.problems] for e in table.excluded}
+        excluded += _leave_out(more, Counter(_text(tr_frame, "USUBJID")), records, visit_info)
+        long, sources = _long(records, visit_info)
+    if excluded and (not keep_going or not records):
+        raise InvalidInput([p for e in excluded for p in e.problems])
+    visits = pd.DataFrame(
+        [{"USUBJID": s, "VISIT": v, **info} for (s, v), info in visit_info.items()],
+        columns=["USUBJID", "VISIT", "STUDYID", "VISITNUM", "DY", "DTC", "DATE", "DATEF"],
+    )
+    return SdtmStudy(long, visits, MappingProxyType(sources), tuple(notes), excluded)
+
+
+def _fold_results(
+    tr_frame: pd.DataFrame,
+    tr_rows: np.ndarray,
+    lesions: Mapping[tuple[str, str], tuple[str, str] | None],
+    problems: list[Problem],
+) -> tuple[dict[tuple[str, str, str], dict[str, object]], dict[tuple[str, str], dict[str, str]]]:
+    """TR's results folded into one record per subject, visit and lesion.
+
+    Also what each visit needs for RS (study, VISITNUM, day, date); problems are added
+    to ``problems``.
+    """
     subject = _text(tr_frame, "USUBJID")
     link = _text(tr_frame, "TRLNKID")
     test = [t.upper() for t in _text(tr_frame, "TRTESTCD")]
@@ -318,15 +359,36 @@ def read_sdtm(tu: Domain, tr: Domain, *, evaluator: str | None = None) -> SdtmSt
         assert isinstance(rows, list)  # noqa: S101 - narrowed for mypy
         rows.append(row)
         problems += results.fold(record, i, code, where)
-    if problems:
-        raise InvalidInput(problems)
-    notes = _impute_days(visit_info)
-    long, sources = _long(records, visit_info)
-    visits = pd.DataFrame(
-        [{"USUBJID": s, "VISIT": v, **info} for (s, v), info in visit_info.items()],
-        columns=["USUBJID", "VISIT", "STUDYID", "VISITNUM", "DY", "DTC", "DATE", "DATEF"],
+    return records, visit_info
+
+
+_SUBJECT: Final = re.compile(r"\(USUBJID (?P<subject>.*)\)$")
+
+
+def _by_subject(problems: Sequence[Problem]) -> dict[str, list[Problem]]:
+    """Problems grouped by the subject their place names ('' for none)."""
+    found: dict[str, list[Problem]] = {}
+    for problem in problems:
+        named = _SUBJECT.search(problem.where)
+        found.setdefault(named["subject"] if named else "", []).append(problem)
+    return found
+
+
+def _leave_out(
+    found: Mapping[str, list[Problem]],
+    tr_rows_of: Mapping[str, int],
+    records: dict[tuple[str, str, str], dict[str, object]],
+    visit_info: dict[tuple[str, str], dict[str, str]],
+) -> tuple[Exclusion, ...]:
+    """Drop the subjects with problems from what is read; say who, how many rows, why."""
+    for record in [k for k in records if k[0] in found]:
+        del records[record]
+    for visit in [k for k in visit_info if k[0] in found]:
+        del visit_info[visit]
+    return tuple(
+        Exclusion(subject or "(no USUBJID)", tr_rows_of.get(subject, 0), tuple(problems))
+        for subject, problems in found.items()
     )
-    return SdtmStudy(long, visits, MappingProxyType(sources), tuple(notes))
 
 
 _FULL_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -345,23 +407,31 @@ def _earlier(known: str, other: str) -> str:
     return known
 
 
-def _impute_days(visit_info: Mapping[tuple[str, str], dict[str, str]]) -> list[str]:
-    """Give each visit a full ``DATE``: its ``TRDTC``, or a day imputed for a month.
+def _date_visits(
+    visit_info: Mapping[tuple[str, str], dict[str, str]],
+) -> tuple[list[str], list[Problem]]:
+    """Give each visit a full ``DATE`` and check that dates follow ``VISITNUM``.
 
     SDTM allows partial dates ("2014-02"); days between visits need a day. The first of
     the month is used (admiral's ``date_imputation = "first"``), moved to the day after
     the subject's previous visit when that is later, so that visits keep their order
     (by ``VISITNUM``). ``DATEF`` is ``"D"`` for an imputed day (ADaM's ``ADTF``), and a
     note says what was done. Other partial dates are left for the table's own check.
+
+    A visit dated (or, without dates, given a study day) before a visit with a lower
+    ``VISITNUM`` is a problem: the long table would silently take the earliest visit as
+    the baseline.
     """
     notes: list[str] = []
+    problems: list[Problem] = []
     by_subject: dict[str, list[tuple[float, str]]] = {}
     for (subject, visit), info in visit_info.items():
         info["DATE"], info["DATEF"] = info["DTC"], ""
         by_subject.setdefault(subject, []).append((_visit_order(info["VISITNUM"]), visit))
     for subject, visits in by_subject.items():
         previous = ""
-        for _, visit in sorted(visits, key=lambda item: item[0]):
+        latest: tuple[float, str, str] | None = None  # (when, visit, as written)
+        for order, visit in sorted(visits, key=lambda item: item[0]):
             info = visit_info[(subject, visit)]
             month = _YEAR_MONTH.fullmatch(info["DTC"])
             if month:
@@ -376,7 +446,32 @@ def _impute_days(visit_info: Mapping[tuple[str, str], dict[str, str]]) -> list[s
                 )
             if _FULL_DATE.fullmatch(info["DATE"]):
                 previous = info["DATE"]
-    return notes
+            when = _when(info)
+            if when is None or order == float("inf"):
+                continue
+            if latest is not None and when[0] < latest[0]:
+                problems.append(
+                    Problem(
+                        f"TR, VISIT {visit} (USUBJID {subject})",
+                        when[1],
+                        f"{when[2]} is before {latest[1]} ({latest[2]}), though VISITNUM "
+                        f"{info['VISITNUM']} comes after it",
+                        f"correct the {when[1]} or the VISITNUM of one of the two visits",
+                    )
+                )
+            else:
+                latest = (when[0], visit, when[2])
+    return notes, problems
+
+
+def _when(info: Mapping[str, str]) -> tuple[float, str, str] | None:
+    """A visit's time for ordering: its full date, else its study day."""
+    if _FULL_DATE.fullmatch(info["DATE"]):
+        return float(date.fromisoformat(info["DATE"]).toordinal()), "TRDTC", info["DATE"]
+    try:
+        return float(info["DY"]), "TRDY", f"day {info['DY']}"
+    except ValueError:
+        return None
 
 
 def _visit_order(visitnum: str) -> float:
@@ -910,13 +1005,15 @@ def audit(
     *,
     criteria: str | Criteria = "recist1.1",
     evaluator: str | None = None,
+    keep_going: bool = False,
 ) -> pd.DataFrame:
     """Recompute every recorded overall response (RS ``OVRLRESP``) from TU + TR.
 
     Returns one row per subject visit recorded in RS or measured in TR: ``USUBJID``,
     ``VISIT``, ``VISITNUM``, ``RSDY``, ``RSDTC`` (RS's, else TR's), ``recorded``,
     ``recomputed``, ``agrees`` and ``reason`` (remission's explanation of its answer, or
-    why there is none); ``attrs["notes"]`` says what was imputed in TR. With ``RSCAT``
+    why there is none); ``attrs["notes"]`` says what was imputed in TR and
+    ``attrs["excluded"]`` which subjects ``keep_going`` left out. With ``RSCAT``
     present, only the records of the chosen criteria are read; RS records are
     chosen by evaluator as TR's are (:func:`read_sdtm`): ``evaluator``'s own, else those
     with ``RSACPTFL = Y``.
@@ -925,7 +1022,7 @@ def audit(
         InvalidInput: every problem in TU, TR or RS.
     """
     chosen = get_criteria(criteria)
-    study = read_sdtm(tu, tr, evaluator=evaluator)
+    study = read_sdtm(tu, tr, evaluator=evaluator, keep_going=keep_going)
     rs_frame, rs_rows = read_domain(rs, "RS")
     problems = _require(
         rs_frame, "RS", [["USUBJID"], ["RSTESTCD"], ["RSSTRESC", "RSORRES"], ["VISIT", "VISITNUM"]]
@@ -1027,5 +1124,8 @@ def audit(
     report["VISITNUM"] = report["VISITNUM"].astype("Float64")
     report["RSDY"] = report["RSDY"].astype("Float64").astype("Int64")
     report = report.sort_values(["USUBJID", "VISITNUM", "VISIT"], kind="stable", ignore_index=True)
+    left_out = {e.patient for e in study.excluded}
+    report = report[~report["USUBJID"].isin(left_out)].reset_index(drop=True)
     report.attrs["notes"] = list(study.notes)
+    report.attrs["excluded"] = list(study.excluded)
     return report

@@ -37,7 +37,7 @@ from remission.errors import InvalidInput, Problem
 from remission.export import Format, to_json, to_safe_csv
 from remission.frame import best_response_frame, classify_frame
 from remission.rcb import rcb, rcb_frame
-from remission.table import DEFAULT_MAX_ROWS, Table, read_table
+from remission.table import DEFAULT_MAX_ROWS, Exclusion, Table, read_table
 
 __all__ = ["COMMANDS", "Command", "Streams", "main"]
 
@@ -221,23 +221,48 @@ def _report_exclusions(table: Table, args: argparse.Namespace, streams: Streams)
         f" + {table.unattributed_rows} without a patient id",
         file=streams.stderr,
     )
-    if args.excluded:
-        rows = [
-            {
-                "patient": e.patient,
-                "where": p.where,
-                "column": p.field,
-                "problem": p.message,
-                "fix": p.fix,
-            }
-            for e in table.excluded
-            for p in e.problems
-        ] + [
-            {"patient": "", "where": p.where, "column": p.field, "problem": p.message, "fix": p.fix}
-            for p in table.unattributed
-        ]
-        frame = pd.DataFrame(rows, columns=["patient", "where", "column", "problem", "fix"])
-        _write_file(Path(args.excluded), to_safe_csv(frame))
+    _write_excluded(args, table.excluded, table.unattributed)
+
+
+def _write_excluded(
+    args: argparse.Namespace, excluded: Sequence[Exclusion], unattributed: Sequence[Problem] = ()
+) -> None:
+    """With --excluded, every problem of the rows left out, one line each, as CSV."""
+    if not args.excluded:
+        return
+    rows = [
+        {
+            "patient": e.patient,
+            "where": p.where,
+            "column": p.field,
+            "problem": p.message,
+            "fix": p.fix,
+        }
+        for e in excluded
+        for p in e.problems
+    ] + [
+        {"patient": "", "where": p.where, "column": p.field, "problem": p.message, "fix": p.fix}
+        for p in unattributed
+    ]
+    frame = pd.DataFrame(rows, columns=["patient", "where", "column", "problem", "fix"])
+    _write_file(Path(args.excluded), to_safe_csv(frame))
+
+
+def _report_subjects(
+    excluded: Sequence[Exclusion], kept: int, args: argparse.Namespace, streams: Streams
+) -> None:
+    """CDISC with --keep-going: each problem, then who was classified and who left out."""
+    for exclusion in excluded:
+        for problem in exclusion.problems:
+            print(problem, file=streams.stderr)
+    rows = sum(e.rows for e in excluded)
+    print(
+        f"remission: {kept} subject{'' if kept == 1 else 's'} classified; "
+        f"{len(excluded)} excluded ({', '.join(e.patient for e in excluded) or 'none'}; "
+        f"{rows} TR row{'' if rows == 1 else 's'})",
+        file=streams.stderr,
+    )
+    _write_excluded(args, excluded)
 
 
 def _had_problems(table: Table) -> bool:
@@ -379,8 +404,23 @@ def _cdisc_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--study", help="STUDYID when TU/TR have none")
     _evaluator_option(parser)
+    _keep_going_options(parser)
     _series_options(parser)
     _output_options(parser)
+
+
+def _keep_going_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="classify the subjects whose records are fine; report the others on standard "
+        "error (and in --excluded) and exit 1",
+    )
+    parser.add_argument(
+        "--excluded",
+        metavar="PATH",
+        help="with --keep-going, also write every problem of the excluded subjects to this CSV",
+    )
 
 
 def _evaluator_option(parser: argparse.ArgumentParser) -> None:
@@ -398,8 +438,10 @@ def _notes(notes: Sequence[str], streams: Streams) -> None:
 
 
 def _cdisc(args: argparse.Namespace, streams: Streams) -> int:
-    study = cdisc.read_sdtm(args.tu, args.tr, evaluator=args.evaluator)
+    study = cdisc.read_sdtm(args.tu, args.tr, evaluator=args.evaluator, keep_going=args.keep_going)
     _notes(study.notes, streams)
+    if args.keep_going:
+        _report_subjects(study.excluded, study.long["patient"].nunique(), args, streams)
     if args.to == "long":
         frame = study.long
     elif args.to == "adrs":
@@ -407,7 +449,7 @@ def _cdisc(args: argparse.Namespace, streams: Streams) -> int:
     else:
         frame = cdisc.to_rs(study, criteria=args.criteria, studyid=args.study)
     _write(frame, args, streams)
-    return 0
+    return 1 if study.excluded else 0
 
 
 def _audit_arguments(parser: argparse.ArgumentParser) -> None:
@@ -424,14 +466,23 @@ def _audit_arguments(parser: argparse.ArgumentParser) -> None:
         "--all", action="store_true", help="list every recorded visit, not only the differences"
     )
     _evaluator_option(parser)
+    _keep_going_options(parser)
     _output_options(parser)
 
 
 def _audit(args: argparse.Namespace, streams: Streams) -> int:
     report = cdisc.audit(
-        args.tu, args.tr, args.rs, criteria=args.criteria, evaluator=args.evaluator
+        args.tu,
+        args.tr,
+        args.rs,
+        criteria=args.criteria,
+        evaluator=args.evaluator,
+        keep_going=args.keep_going,
     )
     _notes(report.attrs.get("notes", []), streams)
+    excluded: list[Exclusion] = report.attrs.get("excluded", [])
+    if args.keep_going:
+        _report_subjects(excluded, report["USUBJID"].nunique(), args, streams)
     differing = int((~report["agrees"]).sum())
     recorded = int((report["recorded"] != "").sum())
     print(
@@ -441,7 +492,7 @@ def _audit(args: argparse.Namespace, streams: Streams) -> int:
         file=streams.stderr,
     )
     _write(report if args.all else report[~report["agrees"]], args, streams)
-    return 0
+    return 1 if excluded else 0
 
 
 def _rcb_arguments(parser: argparse.ArgumentParser) -> None:

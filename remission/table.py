@@ -1418,7 +1418,7 @@ class _Sizes:
         exact = good & (um < MAX_UM) & (um / scale == numbers)
         target = self.size_um if which == 0 else self.perp_um
         target[exact] = um[exact].astype(np.int64)
-        given |= good
+        given |= usable  # a bad value is reported as bad, not as missing too
         if which == 0:
             self.zero |= exact & (um == 0)
         else:

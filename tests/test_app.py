@@ -492,3 +492,22 @@ def test_the_form_survives_a_visit_to_another_page() -> None:
     assert metric(at, "Change from baseline") == "−62.7 %"
     assert at.session_state["assess_base"].lesions[0].sizes == ("20",)
     assert at.radio(key="assess_unit").value == "mm"
+
+
+def test_study_shows_the_cdisc_subjects_whose_records_are_fine() -> None:
+    # S2's only record links to a lesion TU does not have: S2 is left out, S1 is shown.
+    tu = "USUBJID,TULNKID,TUSTRESC,TULOC\nS1,T01,TARGET,LIVER\nS2,T01,TARGET,LUNG\n"
+    tr = (
+        "USUBJID,TRLNKID,TRTESTCD,TRSTRESN,TRSTRESU,VISIT,TRDY\n"
+        "S1,T01,LDIAM,33,mm,SCREENING,-3\n"
+        "S1,T01,LDIAM,23.1,mm,WEEK 6,40\n"
+        "S2,T09,LDIAM,20,mm,SCREENING,-2\n"
+    )
+    at = study()
+    at.radio(key="study_source").set_value("Upload CDISC SDTM TU + TR").run()
+    at.file_uploader(key="study_tu").upload("tu.csv", tu.encode(), "text/csv")
+    at.file_uploader(key="study_tr").upload("tr.csv", tr.encode(), "text/csv").run()
+    no_crash(at)
+    assert "1 problem in the SDTM files: 1 subject was left out" in at.warning[0].value
+    (best,) = [d.value for d in at.dataframe if "best_response" in d.value.columns]
+    assert best[["patient", "best_response"]].values.tolist() == [["S1", "PR"]]

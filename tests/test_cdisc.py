@@ -397,3 +397,49 @@ def test_the_audit_dates_each_visit_when_there_are_no_study_days() -> None:
     assert report[["VISIT", "RSDTC", "recorded", "recomputed"]].values.tolist() == [
         ["WEEK 6", "2014-02-21", "SD", "PR"]
     ]
+
+
+def _broken_tr() -> pd.DataFrame:
+    """The fixture's TR with 01-001's week-6 T01 negative and 01-003 linked to a T99."""
+    tr, _ = read_domain(TR, "TR")
+    tr = tr.copy()
+    first = (tr["USUBJID"] == "01-001") & (tr["VISIT"] == "WEEK 6") & (tr["TRLNKID"] == "T01")
+    tr.loc[first, ["TRORRES", "TRSTRESC", "TRSTRESN"]] = "-30"
+    tr.loc[(tr["USUBJID"] == "01-003").to_numpy().nonzero()[0][0], "TRLNKID"] = "T99"
+    return tr
+
+
+def test_without_keep_going_every_problem_stops_the_reading() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        read_sdtm(TU, _broken_tr())
+    assert {(p.field, p.where.split(" (")[1]) for p in caught.value.problems} == {
+        ("TRLNKID", "USUBJID 01-003)"),
+        ("size_mm", "USUBJID 01-001)"),
+    }
+
+
+def test_keep_going_reads_the_subjects_whose_records_are_fine() -> None:
+    study = read_sdtm(TU, _broken_tr(), keep_going=True)
+    assert set(study.long["patient"]) == {"01-002"}
+    left_out = {e.patient: e for e in study.excluded}
+    assert set(left_out) == {"01-001", "01-003"}
+    # Every TR row of a subject left out is counted (the fixture: 01-001 has 10, with
+    # its SUMDIAM rows; 01-003 has 4).
+    assert left_out["01-001"].rows == 10
+    assert left_out["01-003"].rows == 4
+    (negative,) = left_out["01-001"].problems
+    assert negative.where.startswith("TR row ")
+    assert negative.message == "is negative (-30.0)"
+    assert _overall(to_rs(study, criteria="recist1.1")) == ["PR", "CR", "PD"]
+
+
+def test_visits_dated_against_their_visitnum_order_are_a_problem() -> None:
+    tr, _ = read_domain(TR, "TR")
+    tr = tr.copy()
+    tr.loc[(tr["USUBJID"] == "01-001") & (tr["VISIT"] == "WEEK 12"), "TRDY"] = "30"
+    with pytest.raises(InvalidInput) as caught:
+        read_sdtm(TU, tr)
+    (problem,) = caught.value.problems
+    assert problem.where == "TR, VISIT WEEK 12 (USUBJID 01-001)"
+    assert problem.field == "TRDY"
+    assert problem.message == "day 30 is before WEEK 6 (day 42), though VISITNUM 3 comes after it"

@@ -383,3 +383,27 @@ class TestRcb:
         out, err = io.StringIO(), io.StringIO()
         assert main(["rcb", "-"], stdin=io.StringIO(cases), stdout=out, stderr=err) == 1
         assert "cellularity_pct" in err.getvalue()
+
+
+def test_cdisc_keep_going_reports_subjects_and_exits_1(tmp_path: Path) -> None:
+    tr = (DATA / "sdtm_tr.csv").read_text(encoding="utf-8").splitlines()
+    # 01-003's first record gets a lesion link TU does not have.
+    first = next(i for i, line in enumerate(tr) if ",01-003," in line)
+    tr[first] = tr[first].replace(",T01,", ",T99,", 1)
+    broken = tmp_path / "tr.csv"
+    broken.write_text("\n".join(tr) + "\n", encoding="utf-8")
+    tu, rs = str(DATA / "sdtm_tu.csv"), str(DATA / "sdtm_rs.csv")
+    code, out, err = run("cdisc", tu, str(broken))
+    assert (code, out) == (1, "")
+    assert "'T99' has no TU record for this subject" in err
+    excluded = tmp_path / "excluded.csv"
+    code, out, err = run("cdisc", tu, str(broken), "--keep-going", "--excluded", str(excluded))
+    assert code == 1
+    assert set(pd.read_csv(io.StringIO(out))["USUBJID"]) == {"01-001", "01-002"}
+    assert err.splitlines()[-1] == (
+        "remission: 2 subjects classified; 1 excluded (01-003; 4 TR rows)"
+    )
+    assert pd.read_csv(excluded)["patient"].tolist() == ["01-003"]
+    code, out, err = run("audit", tu, str(broken), rs, "--keep-going", "--all")
+    assert code == 1
+    assert "01-003" not in set(pd.read_csv(io.StringIO(out))["USUBJID"])

@@ -588,3 +588,17 @@ def test_keep_going_still_refuses_an_unusable_file() -> None:
 def test_unknown_patient_in_to_visits() -> None:
     with pytest.raises(InvalidInput, match="is not in the table"):
         to_visits(read_table(csv(*GOOD)), "P9")
+
+
+def test_a_bad_size_is_reported_once_not_also_as_missing() -> None:
+    header = "patient,visit,day,lesion,role,size_mm,perpendicular_mm"
+    found = problems(
+        csv(
+            "P1,baseline,0,T1,target,20,10",
+            "P1,week 8,56,T1,target,-5,4",
+            header=header,
+        )
+    )
+    assert [(p.where, p.field, p.message) for p in found] == [
+        ("row 3 (patient P1)", "size_mm", "is negative (-5)")
+    ]
