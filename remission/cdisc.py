@@ -288,7 +288,10 @@ def read_sdtm(
     records, visit_info = _fold_results(tr_frame, tr_rows, lesions, problems)
     notes, order_problems = _date_visits(visit_info)
     found = _by_subject(problems + order_problems)
-    excluded = _leave_out(found, Counter(_text(tr_frame, "USUBJID")), records, visit_info)
+    tr_rows_of = Counter(_text(tr_frame, "USUBJID"))
+    excluded = _leave_out(found, tr_rows_of, records, visit_info)
+    if excluded and not records:
+        raise InvalidInput([p for e in excluded for p in e.problems])
     long, sources = _long(records, visit_info)
     # The long table's own checks (dates, sizes, visit order) for the other subjects,
     # told by TR row; a subject with problems above is not checked again (its lesions
@@ -296,7 +299,7 @@ def read_sdtm(
     table = read_table(long, keep_going=True)
     if table.excluded:
         more = {e.patient: [_to_tr(p, sources) for p in e.problems] for e in table.excluded}
-        excluded += _leave_out(more, Counter(_text(tr_frame, "USUBJID")), records, visit_info)
+        excluded += _leave_out(more, tr_rows_of, records, visit_info)
         long, sources = _long(records, visit_info)
     if excluded and (not keep_going or not records):
         raise InvalidInput([p for e in excluded for p in e.problems])

@@ -443,3 +443,15 @@ def test_visits_dated_against_their_visitnum_order_are_a_problem() -> None:
     assert problem.where == "TR, VISIT WEEK 12 (USUBJID 01-001)"
     assert problem.field == "TRDY"
     assert problem.message == "day 30 is before WEEK 6 (day 42), though VISITNUM 3 comes after it"
+
+
+def test_when_every_subject_has_problems_they_are_all_listed() -> None:
+    tr = _broken_tr()
+    tr.loc[(tr["USUBJID"] == "01-002").to_numpy().nonzero()[0][0], "TRLNKID"] = "T98"
+    with pytest.raises(InvalidInput) as caught:
+        read_sdtm(TU, tr, keep_going=True)
+    assert {p.where.split("USUBJID ")[1] for p in caught.value.problems} == {
+        "01-001)",
+        "01-002)",
+        "01-003)",
+    }
