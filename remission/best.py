@@ -3,18 +3,24 @@
 The options are admiralonco's (``derive_param_confirmed_bor``) so trial programmers get
 the same answers: a CR or PR is confirmed by a later assessment at least
 ``confirmation_days`` later (no "+1"); between the two, at most ``max_ne_between`` NE
-assessments and (for PR, when ``accept_sd``) one SD may lie; SD right after a CR means the disease
-came back and counts as PD (Table 3, row CR/SD); an unconfirmed CR or PR,
-and SD or NON-CR/NON-PD, count as SD (or themselves) only once ``sd_min_days`` have passed
-since baseline, else NE (RECIST 1.1 Table 3; section 4.6.1). Assessments after the first
-PD do not count.
+assessments and (for PR, when ``accept_sd``) one SD may lie. An unconfirmed CR or PR, and
+SD or NON-CR/NON-PD, count as SD (or themselves) only once ``sd_min_days`` have passed
+since baseline, else NE (RECIST 1.1 Table 3; section 4.6.1).
+
+Disease seen again right after a CR (a PR, SD or NON-CR/NON-PD) is progression at that
+point, as Table 3's footnote a reads when the CR was real (rows CR/PR, CR/SD: "SD provided
+minimum criteria for SD duration met, otherwise PD"); a PR after a CR is also flagged,
+since the footnote's other reading (a doubtful CR, to be recorded as PR) needs the data
+checked. Assessments after the first PD, recorded or so counted, do not count. (Here
+admiralonco's ``derive_param_confirmed_bor`` may answer SD where remission answers PD: it
+does not count disease after a CR as progression.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from typing import Final
 
 from remission.citations import EISENHAUER_2009, Citation
 from remission.criteria import Rule
@@ -84,8 +90,15 @@ def best_response(
         <Response.PD: 'PD'>
     """
     visits = _read(assessments)
+    # Up to the first progression, recorded or implied: disease seen again after a CR is
+    # PD at that point (Table 3, footnote a, and rows CR/SD and CR/PD).
     kept: list[tuple[int, Response]] = []
-    for day, response in visits:
+    came_back: dict[int, Response] = {}
+    for day, recorded in visits:
+        response = recorded
+        if recorded in _DISEASE_SEEN and _after_cr(kept, len(kept)):
+            came_back[len(kept)] = recorded
+            response = Response.PD
         kept.append((day, response))
         if response is Response.PD:
             break
@@ -94,7 +107,13 @@ def best_response(
     counted: list[Counted] = []
     confirmations: dict[int, int] = {}
     for index, (day, response) in enumerate(kept):
-        if response in (Response.CR, Response.PR) and confirmation_days is not None:
+        if index in came_back:
+            why = (
+                f"{came_back[index].value} after CR: disease seen again after a complete "
+                "response is progression (Table 3, footnote a)"
+            )
+            counted.append(Counted(day, came_back[index], Response.PD, why))
+        elif response in (Response.CR, Response.PR) and confirmation_days is not None:
             confirmed = _confirming_day(kept, index, confirmation_days, max_ne_between, accept_sd)
             if confirmed is not None:
                 confirmations[index] = confirmed
@@ -103,16 +122,13 @@ def best_response(
                 continue
             fallback, why = _too_early(day, sd_min_days, Response.SD)
             counted.append(Counted(day, response, fallback, f"not confirmed; {why}"))
-        elif response is Response.SD and _after_cr(kept, index):
-            why = "SD after CR: disease came back, which is progression (Table 3, row CR/SD)"
-            counted.append(Counted(day, response, Response.PD, why))
         elif response in (Response.SD, Response.NON_CR_NON_PD):
             counted_as, why = _too_early(day, sd_min_days, response)
             counted.append(Counted(day, response, counted_as, why))
         else:
             counted.append(Counted(day, response, response, "as recorded"))
 
-    warnings = _cr_then_pr(kept)
+    warnings = _cr_then_pr(kept, came_back)
     if not counted:
         return BestResponse(
             Response.NE,
@@ -194,6 +210,10 @@ def _too_early(day: int, sd_min_days: int, response: Response) -> tuple[Response
     return Response.NE, f"day {day} is before the minimum of {sd_min_days} days for SD"
 
 
+_DISEASE_SEEN: Final = frozenset({Response.PR, Response.SD, Response.NON_CR_NON_PD})
+"""Time-point responses that mean disease is present (PD ends the counting anyway)."""
+
+
 def _after_cr(visits: Sequence[tuple[int, Response]], index: int) -> bool:
     """True when the latest earlier assessment that is not NE was a CR."""
     for _, earlier in reversed(visits[:index]):
@@ -232,15 +252,18 @@ def _confirming_day(
     return None
 
 
-def _cr_then_pr(visits: Sequence[tuple[int, Response]]) -> list[Deviation]:
-    """Flag CR followed by PR: RECIST 1.1 Table 3 footnote calls for a data check."""
+def _cr_then_pr(
+    visits: Sequence[tuple[int, Response]], came_back: Mapping[int, Response]
+) -> list[Deviation]:
+    """Flag a PR counted as PD after a CR: RECIST 1.1 Table 3 footnote a asks for a check."""
     return [
         Deviation(
-            f"day {later_day}",
-            "PR after CR: if the CR was real, disease coming back is PD; if the CR was "
-            "doubtful, record it as PR",
+            f"day {visits[index][0]}",
+            "PR after CR, counted as PD: if the CR was real, disease coming back is "
+            "progression; if the CR was doubtful (small lesions likely still there), record "
+            "it as PR, and the best response is PR",
             "Eisenhauer et al. 2009 (RECIST 1.1), Table 3 footnote",
         )
-        for (_, first), (later_day, later) in pairwise(visits)
-        if first is Response.CR and later is Response.PR
+        for index, recorded in came_back.items()
+        if recorded is Response.PR
     ]

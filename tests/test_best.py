@@ -24,6 +24,7 @@ class TestTable3:
         ("first", "second", "met", "not_met"),
         [
             (CR, CR, CR, CR),
+            (CR, PR, SD, PD),  # footnote a, the CR taken as real: the PR is PD
             (CR, SD, SD, PD),
             (CR, PD, SD, PD),
             (CR, NE, SD, NE),
@@ -44,6 +45,39 @@ class TestTable3:
         result = best_response([(42, CR), (70, PR)], confirmation_days=28)
         assert result.warnings
         assert "Table 3 footnote" in result.warnings[0].source
+        assert "record it as PR" in result.warnings[0].message
+
+
+class TestDiseaseAfterCR:
+    """Table 3 footnote a: disease seen after a real CR is PD at that point."""
+
+    def test_counting_stops_at_the_implied_progression(self) -> None:
+        # CR day 30 (SD window 28 met), SD day 60 → PD: the later PRs come after
+        # progression and do not count, so the best response is SD, not PR.
+        result = best_response(
+            [(30, CR), (60, SD), (90, PR), (120, PR)], confirmation_days=28, sd_min_days=28
+        )
+        assert (result.response, result.day) == (Response.SD, 30)
+        assert [c.counted_as for c in result.counted] == [Response.SD, Response.PD]
+        assert "2 assessment(s) after the first PD were not counted" in (
+            result.explanation.clinician
+        )
+
+    def test_a_pr_after_a_cr_confirms_nothing(self) -> None:
+        # PR day 4, CR day 14, PR day 57 (confirmation 28, SD window 28): the PR on day
+        # 57 is PD, so neither the PR nor the CR is confirmed, both fall before the SD
+        # window (NE), and the best response is PD.
+        result = best_response([(4, PR), (14, CR), (57, PR)], confirmation_days=28, sd_min_days=28)
+        assert (result.response, result.day, result.confirmed_day) == (Response.PD, 57, None)
+
+    def test_non_target_disease_back_after_a_cr_is_pd(self) -> None:
+        result = best_response([(42, CR), (84, "NON-CR/NON-PD")], confirmation_days=None)
+        assert [c.counted_as for c in result.counted] == [Response.CR, Response.PD]
+        assert result.response is Response.CR
+
+    def test_ne_between_does_not_hide_the_cr(self) -> None:
+        assert bor([(42, CR), (56, NE), (70, SD)]) is Response.SD
+        assert bor([(14, CR), (28, NE), (42, SD)]) is Response.PD
 
 
 class TestConfirmation:
