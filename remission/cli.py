@@ -113,17 +113,7 @@ def _input_options(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_MAX_ROWS,
         help=f"refuse inputs with more rows (default {DEFAULT_MAX_ROWS:,})",
     )
-    parser.add_argument(
-        "--keep-going",
-        action="store_true",
-        help="classify the patients whose rows are fine; report the others on standard "
-        "error (and in --excluded) and exit 1",
-    )
-    parser.add_argument(
-        "--excluded",
-        metavar="PATH",
-        help="with --keep-going, also write every problem of the excluded rows to this CSV",
-    )
+    _keep_going_options(parser, "patients whose rows")
 
 
 def _output_options(parser: argparse.ArgumentParser) -> None:
@@ -404,22 +394,22 @@ def _cdisc_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--study", help="STUDYID when TU/TR have none")
     _evaluator_option(parser)
-    _keep_going_options(parser)
+    _keep_going_options(parser, "subjects whose records")
     _series_options(parser)
     _output_options(parser)
 
 
-def _keep_going_options(parser: argparse.ArgumentParser) -> None:
+def _keep_going_options(parser: argparse.ArgumentParser, whose: str) -> None:
     parser.add_argument(
         "--keep-going",
         action="store_true",
-        help="classify the subjects whose records are fine; report the others on standard "
-        "error (and in --excluded) and exit 1",
+        help=f"classify the {whose} are fine; report the others on standard error (and "
+        "in --excluded) and exit 1",
     )
     parser.add_argument(
         "--excluded",
         metavar="PATH",
-        help="with --keep-going, also write every problem of the excluded subjects to this CSV",
+        help="with --keep-going, also write every problem of the ones left out to this CSV",
     )
 
 
@@ -466,7 +456,7 @@ def _audit_arguments(parser: argparse.ArgumentParser) -> None:
         "--all", action="store_true", help="list every recorded visit, not only the differences"
     )
     _evaluator_option(parser)
-    _keep_going_options(parser)
+    _keep_going_options(parser, "subjects whose records")
     _output_options(parser)
 
 

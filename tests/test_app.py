@@ -426,6 +426,16 @@ def test_study_unreadable_file_says_why() -> None:
     assert "separated by ';' (semicolon)" in message
 
 
+def upload_sdtm(tu: bytes, tr: bytes) -> AppTest:
+    """The Study page with TU and TR uploaded (and no exception)."""
+    at = study()
+    at.radio(key="study_source").set_value("Upload CDISC SDTM TU + TR").run()
+    at.file_uploader(key="study_tu").upload("tu.csv", tu, "text/csv")
+    at.file_uploader(key="study_tr").upload("tr.csv", tr, "text/csv").run()
+    no_crash(at)
+    return at
+
+
 def test_study_reads_cdisc_tu_and_tr() -> None:
     # S1: LDIAM 33 mm at screening → 23.1 mm at week 6 is exactly −30 %: PR (RECIST 1.1).
     tu = "USUBJID,TULNKID,TUSTRESC,TULOC\nS1,T01,TARGET,LIVER\nS1,NT01,NON-TARGET,BONE\n"
@@ -436,11 +446,7 @@ def test_study_reads_cdisc_tu_and_tr() -> None:
         "S1,T01,LDIAM,23.1,23.1,mm,WEEK 6,2,40\n"
         "S1,NT01,TUMSTATE,PRESENT,,,WEEK 6,2,40\n"
     )
-    at = study()
-    at.radio(key="study_source").set_value("Upload CDISC SDTM TU + TR").run()
-    at.file_uploader(key="study_tu").upload("tu.csv", tu.encode(), "text/csv")
-    at.file_uploader(key="study_tr").upload("tr.csv", tr.encode(), "text/csv").run()
-    no_crash(at)
+    at = upload_sdtm(tu.encode(), tr.encode())
     assert not at.error
     (best,) = [d.value for d in at.dataframe if "best_response" in d.value.columns]
     assert best[["patient", "best_response"]].values.tolist() == [["S1", "PR"]]
@@ -459,11 +465,7 @@ def test_study_asks_which_reader_when_several_measured() -> None:
             (2, "WEEK 6", 42, 38),
         ]
     )
-    at = study()
-    at.radio(key="study_source").set_value("Upload CDISC SDTM TU + TR").run()
-    at.file_uploader(key="study_tu").upload("tu.csv", tu.encode(), "text/csv")
-    at.file_uploader(key="study_tr").upload("tr.csv", tr.encode(), "text/csv").run()
-    no_crash(at)
+    at = upload_sdtm(tu.encode(), tr.encode())
     assert "more than one evaluator" in error_text(at)
     at.text_input(key="study_evaluator").input("RADIOLOGIST 2").run()
     no_crash(at)
@@ -473,11 +475,7 @@ def test_study_asks_which_reader_when_several_measured() -> None:
 
 
 def test_study_cdisc_problems_name_the_file() -> None:
-    at = study()
-    at.radio(key="study_source").set_value("Upload CDISC SDTM TU + TR").run()
-    at.file_uploader(key="study_tu").upload("tu.csv", b"USUBJID,TULNKID\nS1,T01\n", "text/csv")
-    at.file_uploader(key="study_tr").upload("tr.csv", b"USUBJID\nS1\n", "text/csv").run()
-    no_crash(at)
+    at = upload_sdtm(b"USUBJID,TULNKID\nS1,T01\n", b"USUBJID\nS1\n")
     message = error_text(at)
     assert "The SDTM files cannot be read" in message
     assert "TU header, TUSTRESC or TUORRES: the column is missing" in message
@@ -503,11 +501,7 @@ def test_study_shows_the_cdisc_subjects_whose_records_are_fine() -> None:
         "S1,T01,LDIAM,23.1,mm,WEEK 6,40\n"
         "S2,T09,LDIAM,20,mm,SCREENING,-2\n"
     )
-    at = study()
-    at.radio(key="study_source").set_value("Upload CDISC SDTM TU + TR").run()
-    at.file_uploader(key="study_tu").upload("tu.csv", tu.encode(), "text/csv")
-    at.file_uploader(key="study_tr").upload("tr.csv", tr.encode(), "text/csv").run()
-    no_crash(at)
+    at = upload_sdtm(tu.encode(), tr.encode())
     assert "1 problem in the SDTM files: 1 subject was left out" in at.warning[0].value
     (best,) = [d.value for d in at.dataframe if "best_response" in d.value.columns]
     assert best[["patient", "best_response"]].values.tolist() == [["S1", "PR"]]
