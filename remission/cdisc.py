@@ -5,14 +5,19 @@ RECIST 1.1 supplement:
 
 * ``TU`` identifies each lesion (``TULNKID``) as ``TARGET``, ``NON-TARGET`` or ``NEW``
   (``TUSTRESC``, else ``TUORRES``) at a location (``TULOC``).
-* ``TR`` holds the results, linked by ``TRLNKID``: ``LDIAM`` (longest diameter),
-  ``SHORTAX`` or, for a lymph node with no ``LDIAM``, ``LPERP`` (the short axis RECIST
-  measures; the supplement uses LPERP for node targets), ``LPERP`` beside ``LDIAM`` (the
-  perpendicular diameter WHO multiplies by), and ``TUMSTATE`` / ``LNSTATE`` (the state of
-  a non-target or new lesion). Sizes come from ``TRSTRESN`` in ``TRSTRESU`` (mm or cm,
-  converted exactly); ``TRORRES`` or ``TRSTRESC = "TOO SMALL TO MEASURE"`` is recorded
-  as too small (the criteria then give its size: 5 mm in RECIST 1.1), ``TRSTAT = "NOT
-  DONE"`` as not assessed. Other tests (``SUMDIAM``…) are ignored: remission computes sums itself.
+* ``TR`` holds the results, linked by ``TRLNKID``: ``LDIAM`` (longest diameter); for a
+  lymph node its short axis, ``SHORTAX`` or else ``LPERP`` (RECIST measures nodes by the
+  short axis; the supplement uses LPERP for node targets), the long axis then being
+  WHO's perpendicular; ``LPERP`` beside ``LDIAM`` for any other lesion (the perpendicular
+  diameter WHO multiplies by); ``DIAMETER`` when no axis is recorded; and ``TUMSTATE`` /
+  ``LNSTATE`` (the state of a non-target or new lesion; ``EQUIVOCAL`` is not yet
+  progression, RECIST 1.1 section 4.3.5: no new lesion, a non-target present). Sizes
+  come from ``TRSTRESN`` (at 15 significant digits) in ``TRSTRESU`` (mm or cm, converted
+  exactly); ``TRORRES`` or ``TRSTRESC = "TOO SMALL TO MEASURE"`` is recorded as too small
+  (the criteria then give its size: 5 mm in RECIST 1.1), ``TRSTAT = "NOT DONE"`` as not
+  assessed. Other tests (``SUMDIAM``…) are ignored: remission computes sums itself. Two
+  different results for one lesion, test and visit, and a TU target with no size in TR,
+  are problems.
 * Days: ``TRDTC`` dates when every visit has one (a visit's earliest; a month without a
   day gets the first of the month, said in ``notes``), else ``TRDY`` study days. SDTM has no
   day 0 (day 1 is the first dose, day −1 the day before), so study days are turned into
@@ -89,7 +94,9 @@ AVAL: Final = MappingProxyType(
 )
 """AVAL for each AVALC, as admiralonco's ``aval_resp()`` (pharmaverse) maps them."""
 
-_SIZE_TESTS: Final = ("LDIAM", "SHORTAX", "LPERP")
+_SIZE_TESTS: Final = ("LDIAM", "DIAMETER", "SHORTAX", "LPERP")
+"""Size tests; ``DIAMETER`` (the diameter as assessed) is used when none of the others is
+recorded for the lesion at that visit."""
 _STATE_TESTS: Final = ("TUMSTATE", "LNSTATE")
 _STATES: Final = MappingProxyType(
     {
@@ -261,7 +268,8 @@ def read_sdtm(
     ``TREVAL``, ``TREVALID`` or both as "TREVAL / TREVALID"), that evaluator's own
     records from baseline on (each reader against their own baseline). Mixing readers
     silently would compare one reader's sums with another's baseline, so several
-    evaluators with neither is refused.
+    evaluators with neither is refused. Records that name no evaluator are read with
+    whichever evaluator's records are read.
 
     With ``keep_going``, a subject with problems is left out (listed in ``excluded``
     with every problem) and the others are read; a problem with the files themselves
@@ -286,6 +294,7 @@ def read_sdtm(
     lesions = _lesions(tu_frame, tu_rows, problems)
 
     records, visit_info = _fold_results(tr_frame, tr_rows, lesions, problems)
+    problems += _unmeasured_targets(tu_frame, tu_rows, records)
     notes, order_problems = _date_visits(visit_info)
     found = _by_subject(problems + order_problems)
     tr_rows_of = Counter(_text(tr_frame, "USUBJID"))
@@ -363,6 +372,31 @@ def _fold_results(
         rows.append(row)
         problems += results.fold(record, i, code, where)
     return records, visit_info
+
+
+def _unmeasured_targets(
+    tu: pd.DataFrame, rows: np.ndarray, records: Mapping[tuple[str, str, str], object]
+) -> list[Problem]:
+    """Each TU target with no result in TR, for the subjects TR has.
+
+    Its sum would otherwise silently leave it out (for example, results recorded under a
+    test code remission does not read).
+    """
+    measured = {(subject, link) for subject, _, link in records}
+    subjects = {subject for subject, _, _ in records}
+    role = _either(_text(tu, "TUSTRESC"), _text(tu, "TUORRES"))
+    return [
+        Problem(
+            f"TU row {row} (USUBJID {subject})",
+            "TULNKID",
+            f"target lesion {link!r} has no size in TR (LDIAM, DIAMETER, SHORTAX or LPERP)",
+            "add its TR results, or correct TULNKID / TRLNKID so that they match",
+        )
+        for subject, link, word, row in zip(
+            _text(tu, "USUBJID"), _text(tu, "TULNKID"), role, rows.tolist(), strict=True
+        )
+        if word.upper() == "TARGET" and subject in subjects and (subject, link) not in measured
+    ]
 
 
 _SUBJECT: Final = re.compile(r"\(USUBJID (?P<subject>.*)\)$")
@@ -552,7 +586,7 @@ def _reader(
         wanted = evaluator.strip().upper()
         mask = np.asarray(
             [
-                wanted in {label.upper(), kind.upper(), who.upper()}
+                not label or wanted in {label.upper(), kind.upper(), who.upper()}
                 for label, kind, who in zip(
                     labels,
                     _text(frame, f"{domain}EVAL"),
@@ -562,7 +596,7 @@ def _reader(
             ],
             dtype=bool,
         )
-        if mask.any():
+        if any(mask[i] and labels[i] for i in range(len(labels))):
             return frame[mask], rows[mask]
         if not required:
             return _accepted(frame, rows, f"{domain}ACPTFL")
@@ -586,11 +620,12 @@ def _reader(
     labels = _evaluators(frame, domain)
     seen: dict[str, set[str]] = {}
     for subject, label in zip(_text(frame, "USUBJID"), labels, strict=True):
-        seen.setdefault(subject, set()).add(label)
+        if label:  # a record naming no evaluator is taken as the subject's one reader's
+            seen.setdefault(subject, set()).add(label)
     mixed = sorted(subject for subject, found in seen.items() if len(found) > 1)
     if not mixed or not required:
         return frame, rows
-    names = sorted({label or "(none)" for subject in mixed for label in seen[subject]})
+    names = sorted({label for subject in mixed for label in seen[subject]})
     return _refuse_mixed(domain, mixed, names)
 
 
@@ -676,21 +711,50 @@ class _Results:
                     "give the unit of TRSTRESN (mm or cm)",
                 )
             ]
-        record[test] = (number, unit)
+        value = (_fifteen(number), unit)
+        earlier = record.get(test)
+        if isinstance(earlier, tuple) and _mm(earlier) != _mm(value):
+            return [
+                Problem(
+                    where,
+                    "TRSTRESN",
+                    f"is {value[0]} {unit}, but this lesion's {test} at this visit is also "
+                    f"recorded as {earlier[0]} {earlier[1]}",
+                    "keep one result per lesion, test and visit (two scans at one visit need "
+                    "two VISIT labels; several readers need TREVAL/TREVALID)",
+                )
+            ]
+        record[test] = value
         return []
 
     def _state(self, record: dict[str, object], i: int, test: str, where: str) -> list[Problem]:
         result = (self.standard[i] or self.original[i]).upper()
         if self.done[i] == "NOT DONE":
             result = "NOT DONE"
-        state = _STATES.get(result)
+        state: str | None = _STATES.get(result)
+        if result == "EQUIVOCAL":
+            # RECIST 1.1 section 4.3.5: an equivocal finding is not yet progression; a new
+            # lesion counts once it is unequivocal (at the later scan, not backdated here).
+            state = "absent" if record["role"] == "new" else "present"
         if state is None:
             return [
                 Problem(
                     where,
                     "TRSTRESC",
                     f"{result!r} is not a {test} result remission knows",
-                    f"use one of {', '.join(_STATES)}",
+                    f"use one of {', '.join([*_STATES, 'EQUIVOCAL'])}",
+                )
+            ]
+        earlier = record.get("status")
+        if earlier not in (None, "too-small") and earlier != state:
+            return [
+                Problem(
+                    where,
+                    "TRSTRESC",
+                    f"is {result!r}, but this lesion's state at this visit is also recorded "
+                    f"as {earlier!r}",
+                    "keep one state per lesion and visit (two scans at one visit need two "
+                    "VISIT labels; several readers need TREVAL/TREVALID)",
                 )
             ]
         record["status"] = state
@@ -747,6 +811,29 @@ def _long(
     return frame, sources
 
 
+def _fifteen(number: str) -> str:
+    """TRSTRESN at 15 significant digits, written plainly: "11.700000000000001" → "11.7".
+
+    A double holds any decimal of up to 15 significant digits exactly, so a value
+    written with more (R and SAS print 17) is the binary neighbour of what was measured;
+    read as it stands, it could move an exact threshold. XPORT files are read the same
+    way.
+
+    Examples:
+        >>> _fifteen("11.700000000000001"), _fifteen("23.1"), _fifteen("0.00001")
+        ('11.7', '23.1', '0.00001')
+    """
+    try:
+        rounded = Decimal(f"{float(number):.15g}")
+    except ValueError:
+        return number
+    return format(rounded.normalize(), "f") if rounded.is_finite() else number
+
+
+def _mm(value: tuple[str, str]) -> Decimal:
+    return Decimal(value[0]) * (10 if value[1] == "cm" else 1)
+
+
 def _axes(record: Mapping[str, object], node: bool) -> tuple[object, object, bool]:
     """The size RECIST measures, the perpendicular WHO multiplies by, and whether a node.
 
@@ -755,7 +842,8 @@ def _axes(record: Mapping[str, object], node: bool) -> tuple[object, object, boo
     axis perpendicular to the long one, which for a node is the short axis), with the
     long diameter ``LDIAM`` kept as the perpendicular so that WHO's product is the same.
     Any other lesion: ``LDIAM``, with ``LPERP`` as the perpendicular; an ``LPERP`` with no
-    ``LDIAM`` record at all is a node's short axis.
+    ``LDIAM`` record at all is a node's short axis. ``DIAMETER`` alone is the size as
+    assessed (the short axis for a node).
 
     Examples:
         >>> _axes({"LDIAM": ("18", "mm"), "LPERP": ("12", "mm")}, node=True)
@@ -765,6 +853,8 @@ def _axes(record: Mapping[str, object], node: bool) -> tuple[object, object, boo
         >>> _axes({"LPERP": ("9", "mm")}, node=False)
         (('9', 'mm'), None, True)
     """
+    if not {"LDIAM", "SHORTAX", "LPERP"} & record.keys() and "DIAMETER" in record:
+        return record["DIAMETER"], None, node
     longest = record.get("LDIAM")
     short = record.get("SHORTAX", record.get("LPERP"))
     if node and ("SHORTAX" in record or "LPERP" in record):

@@ -196,7 +196,7 @@ def test_problems_name_tu_and_tr_rows() -> None:
         "TR row 4 (USUBJID 01-001), TRSTRESC: 'SOMEWHAT' is not a TUMSTATE result remission "
         "knows. Fix: use one of PRESENT, PATHOLOGICAL, ABSENT, NON-PATHOLOGICAL, NORMAL, "
         "UNEQUIVOCAL PROGRESSION, UNEQUIVOCAL, PROGRESSION, NOT EVALUABLE, NOT ASSESSED, NE, "
-        "NOT DONE.",
+        "NOT DONE, EQUIVOCAL.",
         "TR row 12 (USUBJID 01-002), TRLNKID: 'T99' has no TU record for this subject. Fix: "
         "add the lesion to TU (TULNKID) or correct TRLNKID.",
     ]
@@ -455,3 +455,95 @@ def test_when_every_subject_has_problems_they_are_all_listed() -> None:
         "01-002)",
         "01-003)",
     }
+
+
+def test_diameter_is_read_when_no_other_size_is_recorded() -> None:
+    # 50 → 34 mm recorded as DIAMETER only: −32 %, PR.
+    tr = _tr(
+        [
+            ("T01", "SCREENING", "DIAMETER", 50, "INVESTIGATOR", ""),
+            ("T01", "WEEK 6", "DIAMETER", 34, "INVESTIGATOR", ""),
+        ]
+    )
+    assert _overall(to_rs(read_sdtm(ONE_TARGET, tr), criteria="recist1.1")) == ["PR"]
+
+
+def test_the_measured_axes_win_over_a_recorded_diameter() -> None:
+    # LDIAM 50 → 36 mm (−28 %, SD); DIAMETER says 50 → 34 mm (PR): the LDIAM is used.
+    tr = _tr(
+        [
+            ("T01", "SCREENING", "LDIAM", 50, "INVESTIGATOR", ""),
+            ("T01", "SCREENING", "DIAMETER", 50, "INVESTIGATOR", ""),
+            ("T01", "WEEK 6", "LDIAM", 36, "INVESTIGATOR", ""),
+            ("T01", "WEEK 6", "DIAMETER", 34, "INVESTIGATOR", ""),
+        ]
+    )
+    assert _overall(to_rs(read_sdtm(ONE_TARGET, tr), criteria="recist1.1")) == ["SD"]
+
+
+def test_a_tu_target_without_a_size_in_tr_is_a_problem() -> None:
+    tu = pd.concat([ONE_TARGET, ONE_TARGET.assign(TULNKID="T02", TULOC="LUNG")])
+    tr = _tr([("T01", "SCREENING", "LDIAM", 50, "INVESTIGATOR", "")])
+    with pytest.raises(InvalidInput) as caught:
+        read_sdtm(tu, tr)
+    (problem,) = caught.value.problems
+    assert (problem.where, problem.field) == ("TU row 3 (USUBJID S1)", "TULNKID")
+    assert "'T02' has no size in TR" in problem.message
+
+
+def test_two_different_results_for_one_lesion_and_visit_are_a_problem() -> None:
+    rows = [
+        ("T01", "SCREENING", "LDIAM", 50, "INVESTIGATOR", ""),
+        ("T01", "WEEK 6", "LDIAM", 34, "INVESTIGATOR", ""),
+    ]
+    same = _tr([*rows, rows[1]])  # the same result twice is harmless
+    assert _overall(to_rs(read_sdtm(ONE_TARGET, same), criteria="recist1.1")) == ["PR"]
+    with pytest.raises(InvalidInput) as caught:
+        read_sdtm(ONE_TARGET, _tr([*rows, ("T01", "WEEK 6", "LDIAM", 40, "INVESTIGATOR", "")]))
+    (problem,) = caught.value.problems
+    assert problem.where == "TR row 4 (USUBJID S1)"
+    assert problem.message == (
+        "is 40 mm, but this lesion's LDIAM at this visit is also recorded as 34 mm"
+    )
+
+
+def test_results_are_read_at_fifteen_significant_digits() -> None:
+    # 66 → 46.2 mm is exactly −30 %: PR. Written as R prints doubles (17 digits), 46.2
+    # is 46.200000000000003, which read as it stands would be SD.
+    tr = _tr(
+        [
+            ("T01", "SCREENING", "LDIAM", 66, "INVESTIGATOR", ""),
+            ("T01", "WEEK 6", "LDIAM", 46.2, "INVESTIGATOR", ""),
+        ]
+    ).astype({"TRSTRESN": str})
+    tr.loc[1, "TRSTRESN"] = "46.200000000000003"
+    assert _overall(to_rs(read_sdtm(ONE_TARGET, tr), criteria="recist1.1")) == ["PR"]
+
+
+@pytest.mark.parametrize(("role", "expected"), [("NEW", "SD"), ("NON-TARGET", "SD")])
+def test_an_equivocal_finding_is_not_yet_progression(role: str, expected: str) -> None:
+    # RECIST 1.1 section 4.3.5. Target 50 → 45 mm (SD) and an equivocal lesion.
+    tu = pd.concat([ONE_TARGET, ONE_TARGET.assign(TULNKID="L2", TUSTRESC=role)])
+    tr = _tr(
+        [
+            ("T01", "SCREENING", "LDIAM", 50, "INVESTIGATOR", ""),
+            ("T01", "WEEK 6", "LDIAM", 45, "INVESTIGATOR", ""),
+        ]
+    )
+    states = [("SCREENING", -3, "PRESENT")] if role == "NON-TARGET" else []
+    states.append(("WEEK 6", 42, "EQUIVOCAL"))
+    extra = pd.DataFrame(
+        [
+            {
+                "USUBJID": "S1",
+                "TRLNKID": "L2",
+                "TRTESTCD": "TUMSTATE",
+                "TRSTRESC": state,
+                "VISIT": visit,
+                "TRDY": day,
+            }
+            for visit, day, state in states
+        ]
+    )
+    study = read_sdtm(tu, pd.concat([tr, extra], ignore_index=True))
+    assert _overall(to_rs(study, criteria="recist1.1")) == [expected]
