@@ -1105,8 +1105,9 @@ def audit(
     Returns one row per subject visit recorded in RS or measured in TR: ``USUBJID``,
     ``VISIT``, ``VISITNUM``, ``RSDY``, ``RSDTC`` (RS's, else TR's), ``recorded``,
     ``recomputed``, ``agrees`` and ``reason`` (remission's explanation of its answer, or
-    why there is none); ``attrs["notes"]`` says what was imputed in TR and
-    ``attrs["excluded"]`` which subjects ``keep_going`` left out. With ``RSCAT``
+    why there is none); ``attrs["notes"]`` says what was imputed in TR,
+    ``attrs["excluded"]`` which subjects ``keep_going`` left out and ``attrs["subjects"]``
+    how many were read. With ``RSCAT``
     present, only the records of the chosen criteria are read; RS records are
     chosen by evaluator as TR's are (:func:`read_sdtm`): ``evaluator``'s own, else those
     with ``RSACPTFL = Y``.
@@ -1219,6 +1220,7 @@ def audit(
     report = report.sort_values(["USUBJID", "VISITNUM", "VISIT"], kind="stable", ignore_index=True)
     left_out = {e.patient for e in study.excluded}
     report = report[~report["USUBJID"].isin(left_out)].reset_index(drop=True)
+    report.attrs["subjects"] = int(study.long["patient"].nunique())
     report.attrs["notes"] = list(study.notes)
     report.attrs["excluded"] = list(study.excluded)
     return report

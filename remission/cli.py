@@ -472,7 +472,7 @@ def _audit(args: argparse.Namespace, streams: Streams) -> int:
     _notes(report.attrs.get("notes", []), streams)
     excluded: list[Exclusion] = report.attrs.get("excluded", [])
     if args.keep_going:
-        _report_subjects(excluded, report["USUBJID"].nunique(), args, streams)
+        _report_subjects(excluded, report.attrs.get("subjects", 0), args, streams)
     differing = int((~report["agrees"]).sum())
     recorded = int((report["recorded"] != "").sum())
     print(
