@@ -3,6 +3,7 @@
 Expected values are worked out by hand in the comments from the papers' definitions.
 """
 
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -153,6 +154,14 @@ class TestRecist11Lesions:
             Response.PR,
             Response.PD,
         ]
+
+    def test_pr_hold_can_be_switched_off_for_time_point_rules(self) -> None:
+        # A protocol that reads section 4.3.1 per time point: 80 mm is −20 % from 100
+        # (not PR) and +14.3 % over the nadir 70 (not PD), so SD.
+        per_time_point = replace(remission.get_criteria("recist1.1"), holds_response=None)
+        visits = [Visit(0, {"T1": 100}), Visit(56, {"T1": 70}), Visit(112, {"T1": 80})]
+        s = classify_series(visits, criteria=per_time_point)
+        assert [v.response for v in s.visits] == [Response.PR, Response.SD]
 
     def test_nadir_is_the_smallest_previous_sum(self) -> None:
         s = classify_series(

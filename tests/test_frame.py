@@ -9,6 +9,7 @@ micrometre, cm, dates, long gaps) and holds every field of every visit to what
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -16,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from remission import CRITERIA, classify_series, examples
+from remission import CRITERIA, classify_series, examples, get_criteria
 from remission.errors import InvalidInput
 from remission.frame import BEST_COLUMNS, VISIT_COLUMNS, best_response_frame, classify_frame
 from remission.table import read_table, to_visits
@@ -373,3 +374,21 @@ def test_batch_equals_scalar_on_every_field(
 @pytest.mark.parametrize("criteria", list(CRITERIA))
 def test_batch_equals_scalar_on_the_examples(name: str, criteria: str) -> None:
     assert_same_as_scalar(examples.load(name), criteria, confirmation_days=28)
+
+
+def test_criteria_data_changed_by_the_caller_are_used_by_the_batch_too() -> None:
+    # RECIST 1.1 without the FAQ's PR hold: 100 → 70 → 80 mm is PR, then SD (−20 % from
+    # baseline, +14.3 % over the nadir).
+    per_time_point = replace(get_criteria("recist1.1"), holds_response=None)
+    frame = pd.DataFrame(
+        {
+            "patient": ["P1"] * 3,
+            "visit": ["baseline", "week 8", "week 16"],
+            "day": [0, 56, 112],
+            "lesion": ["T1"] * 3,
+            "role": ["target"] * 3,
+            "size_mm": [100, 70, 80],
+        }
+    )
+    visits = classify_frame(frame, criteria=per_time_point)
+    assert visits["response"].tolist()[1:] == ["PR", "SD"]
