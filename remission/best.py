@@ -182,6 +182,13 @@ def _read(assessments: Iterable[tuple[int, str | Response]]) -> list[tuple[int, 
         if isinstance(day, bool) or not isinstance(day, int):
             problems.add(where, "day", f"{day!r} is not a whole number", "give days since baseline")
         else:
+            if day <= 0:
+                problems.add(
+                    where,
+                    "day",
+                    f"day {day} is not after baseline (day 0)",
+                    "give days since the baseline scan; response is assessed after it",
+                )
             if previous_day is not None and day <= previous_day:
                 problems.add(
                     where,

@@ -150,3 +150,14 @@ class TestBadInput:
         assert "'XR' is not a response code" in text
         assert "assessment 2, day: day 5 is not after day 10" in text
         assert "'a' is not a whole number" in text
+
+    @pytest.mark.parametrize("day", [0, -3])
+    def test_an_assessment_on_or_before_baseline_is_refused(self, day: int) -> None:
+        with pytest.raises(InvalidInput) as caught:
+            best_response([(day, "PR"), (56, "PR")])
+        (problem,) = caught.value.problems
+        assert (problem.where, problem.field) == ("assessment 1", "day")
+        assert problem.message == f"day {day} is not after baseline (day 0)"
+
+    def test_the_first_day_after_baseline_is_accepted(self) -> None:
+        assert best_response([(1, "SD")], sd_min_days=1).response is Response.SD
