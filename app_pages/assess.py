@@ -355,28 +355,20 @@ def _results(case: cases.Case) -> None:
 
     st.subheader("Save or share")
     left, middle, right = st.columns(3)
-    left.download_button(
-        "Result (CSV)",
-        lambda: cases.result_csv(series),
-        file_name="remission-result.csv",
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/download:",
+    widgets.download(
+        "Result (CSV)", lambda: cases.result_csv(series), "remission-result.csv", place=left
     )
-    middle.download_button(
+    widgets.download(
         "Result (JSON)",
         lambda: cases.result_json(case, series),
-        file_name="remission-result.json",
-        mime="application/json",
-        on_click="ignore",
-        icon=":material/download:",
+        "remission-result.json",
+        place=middle,
     )
-    right.download_button(
+    widgets.download(
         "One-page summary",
         lambda: cases.summary_text(case, series),
-        file_name="remission-summary.txt",
-        mime="text/plain",
-        on_click="ignore",
+        "remission-summary.txt",
+        place=right,
         icon=":material/print:",
     )
     _share(case)

@@ -244,37 +244,15 @@ st.dataframe(
 
 st.subheader("Download")
 left, middle, right = st.columns(3)
-left.download_button(
-    "Visits (CSV)",
-    lambda: to_safe_csv(visits),
-    file_name="remission-visits.csv",
-    mime="text/csv",
-    on_click="ignore",
-    icon=":material/download:",
+widgets.download("Visits (CSV)", lambda: to_safe_csv(visits), "remission-visits.csv", place=left)
+widgets.download(
+    "Patients (CSV)", lambda: to_safe_csv(best), "remission-patients.csv", place=middle
 )
-middle.download_button(
-    "Patients (CSV)",
-    lambda: to_safe_csv(best),
-    file_name="remission-patients.csv",
-    mime="text/csv",
-    on_click="ignore",
-    icon=":material/download:",
-)
-right.download_button(
-    "Visits (JSON)",
-    lambda: to_json(visits),
-    file_name="remission-visits.json",
-    mime="application/json",
-    on_click="ignore",
-    icon=":material/download:",
-)
+widgets.download("Visits (JSON)", lambda: to_json(visits), "remission-visits.json", place=right)
 if sdtm is not None:
     study = sdtm
-    st.download_button(
+    widgets.download(
         "SDTM RS: responses per visit (CSV)",
         lambda: to_safe_csv(to_rs(study, criteria=criteria)),
-        file_name="rs.csv",
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/download:",
+        "rs.csv",
     )

@@ -9,11 +9,13 @@ are in :mod:`app_pages.charts`.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
+from typing import Final
 from urllib.parse import quote
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from remission import InvalidInput, Response
 from remission.citations import Paper
@@ -79,3 +81,31 @@ def response_banner(response: Response, caption: str) -> None:
     st.caption(caption)
     st.markdown(f"## :{colour}[{icon} {response.label}]")
     st.markdown(f"**{response.value}**: {response.patient_label}.")
+
+
+_MIME: Final = MappingProxyType(
+    {"csv": "text/csv", "json": "application/json", "txt": "text/plain"}
+)
+
+
+def download(
+    label: str,
+    make: Callable[[], str],
+    file_name: str,
+    *,
+    place: DeltaGenerator | None = None,
+    icon: str = ":material/download:",
+) -> None:
+    """A download button whose file is built only when it is clicked, without a rerun.
+
+    The type is the file name's: ``.csv``, ``.json`` or ``.txt``.
+    """
+    button = place.download_button if place is not None else st.download_button
+    button(
+        label,
+        make,
+        file_name=file_name,
+        mime=_MIME[file_name.rsplit(".", 1)[-1]],
+        on_click="ignore",
+        icon=icon,
+    )

@@ -96,7 +96,7 @@ def best_response(
     came_back: dict[int, Response] = {}
     for day, recorded in visits:
         response = recorded
-        if recorded in _DISEASE_SEEN and _after_cr(kept, len(kept)):
+        if recorded in _DISEASE_SEEN and _after_cr(kept):
             came_back[len(kept)] = recorded
             response = Response.PD
         kept.append((day, response))
@@ -221,9 +221,9 @@ _DISEASE_SEEN: Final = frozenset({Response.PR, Response.SD, Response.NON_CR_NON_
 """Time-point responses that mean disease is present (PD ends the counting anyway)."""
 
 
-def _after_cr(visits: Sequence[tuple[int, Response]], index: int) -> bool:
-    """True when the latest earlier assessment that is not NE was a CR."""
-    for _, earlier in reversed(visits[:index]):
+def _after_cr(visits: Sequence[tuple[int, Response]]) -> bool:
+    """True when the latest assessment that is not NE was a CR."""
+    for _, earlier in reversed(visits):
         if earlier is not Response.NE:
             return earlier is Response.CR
     return False

@@ -60,7 +60,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -255,6 +255,8 @@ class SdtmStudy:
     sources: Mapping[int, tuple[int, ...]]
     notes: tuple[str, ...] = ()
     excluded: tuple[Exclusion, ...] = ()
+    table: Table | None = field(default=None, repr=False, compare=False)
+    """``long`` as checked by :func:`remission.table.read_table` (kept, not checked again)."""
 
 
 def read_sdtm(
@@ -312,11 +314,13 @@ def read_sdtm(
         long, sources = _long(records, visit_info)
     if excluded and (not keep_going or not records):
         raise InvalidInput([p for e in excluded for p in e.problems])
+    if table.excluded:  # rare: check what is left once more, so that rows match again
+        table = read_table(long)
     visits = pd.DataFrame(
         [{"USUBJID": s, "VISIT": v, **info} for (s, v), info in visit_info.items()],
         columns=["USUBJID", "VISIT", "STUDYID", "VISITNUM", "DY", "DTC", "DATE", "DATEF"],
     )
-    return SdtmStudy(long, visits, MappingProxyType(sources), tuple(notes), excluded)
+    return SdtmStudy(long, visits, MappingProxyType(sources), tuple(notes), excluded, table)
 
 
 def _fold_results(
@@ -562,14 +566,19 @@ def _lesions(
     return lesions
 
 
-def _evaluators(frame: pd.DataFrame, domain: str) -> list[str]:
-    """Each record's evaluator as "EVAL / EVALID" (either alone when the other is empty)."""
-    return [
-        " / ".join(part for part in (kind, who) if part)
-        for kind, who in zip(
-            _text(frame, f"{domain}EVAL"), _text(frame, f"{domain}EVALID"), strict=True
-        )
-    ]
+def _evaluators(frame: pd.DataFrame, domain: str) -> list[tuple[str, frozenset[str]]]:
+    """Each record's evaluator as "EVAL / EVALID", and the upper-case names that choose it.
+
+    Either variable alone names the evaluator when the other is empty; ('', {}) when the
+    record names none.
+    """
+    found = []
+    for kind, who in zip(
+        _text(frame, f"{domain}EVAL"), _text(frame, f"{domain}EVALID"), strict=True
+    ):
+        label = " / ".join(part for part in (kind, who) if part)
+        found.append((label, frozenset(name.upper() for name in (kind, who, label) if name)))
+    return found
 
 
 def _reader(
@@ -581,22 +590,14 @@ def _reader(
         InvalidInput: the chosen evaluator has no records (when ``required``), or several
             evaluators read one subject and nothing says which series to use.
     """
-    labels = _evaluators(frame, domain)
+    evaluators = _evaluators(frame, domain)
+    labels = [label for label, _ in evaluators]
     if evaluator is not None:
         wanted = evaluator.strip().upper()
-        mask = np.asarray(
-            [
-                not label or wanted in {label.upper(), kind.upper(), who.upper()}
-                for label, kind, who in zip(
-                    labels,
-                    _text(frame, f"{domain}EVAL"),
-                    _text(frame, f"{domain}EVALID"),
-                    strict=True,
-                )
-            ],
-            dtype=bool,
-        )
-        if any(mask[i] and labels[i] for i in range(len(labels))):
+        chosen = [wanted in names for _, names in evaluators]
+        if any(chosen):
+            # Records naming no evaluator go with the chosen one's.
+            mask = np.asarray([c or not label for c, label in zip(chosen, labels, strict=True)])
             return frame[mask], rows[mask]
         if not required:
             return _accepted(frame, rows, f"{domain}ACPTFL")
@@ -613,17 +614,15 @@ def _reader(
                 )
             ]
         )
-    flagged = len(frame)
-    frame, rows = _accepted(frame, rows, f"{domain}ACPTFL")
-    if len(frame) < flagged:
-        return frame, rows  # adjudicated: the accepted records are the series, as flagged
-    labels = _evaluators(frame, domain)
+    accepted, accepted_rows = _accepted(frame, rows, f"{domain}ACPTFL")
+    if len(accepted) < len(frame) or not required:
+        return accepted, accepted_rows  # adjudicated: the accepted records are the series
     seen: dict[str, set[str]] = {}
     for subject, label in zip(_text(frame, "USUBJID"), labels, strict=True):
         if label:  # a record naming no evaluator is taken as the subject's one reader's
             seen.setdefault(subject, set()).add(label)
     mixed = sorted(subject for subject, found in seen.items() if len(found) > 1)
-    if not mixed or not required:
+    if not mixed:
         return frame, rows
     names = sorted({label for subject in mixed for label in seen[subject]})
     return _refuse_mixed(domain, mixed, names)
@@ -875,6 +874,8 @@ def _elapsed(study_day: str) -> str:
 
 def _table(study: SdtmStudy) -> Table:
     """The long table, checked; problems name TR rows instead of long-table rows."""
+    if study.table is not None:
+        return study.table
     try:
         return read_table(study.long)
     except InvalidInput as error:
