@@ -50,6 +50,8 @@ with st.expander("The table's columns", icon=":material/table_rows:"):
 | `node` | no | yes/no: is it a lymph node |
 | `organ` | no | where it is |
 | `status` | non-targets | `present`, `absent`, `progression`, `not-assessed`; for a target, `too-small` |
+| `fragment` | no | a target that split after baseline: one row per fragment (`a`, `b`), sizes summed |
+| `merged_into` | no | a target that merged into another after baseline: that lesion's id; size 0 |
 
 The earliest visit of each patient is the baseline; days are counted from it.
 """

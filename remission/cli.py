@@ -202,7 +202,7 @@ def _report_exclusions(table: Table, args: argparse.Namespace, streams: Streams)
     for problem in table.problems:
         print(problem, file=streams.stderr)
     excluded_rows = sum(e.rows for e in table.excluded)
-    kept = len(table.data)
+    kept = table.rows_kept
     print(
         f"remission: {table.input_rows} rows read = {kept} classified "
         f"({_patients(len(table.patients))}) + {excluded_rows} excluded "

@@ -20,6 +20,13 @@ column               required     meaning
                                   ``not-assessed``; on a target row with a blank size,
                                   ``too-small`` = present but too small to measure (RECIST
                                   1.1 section 4.3.2)
+``fragment``         no           a target that split at a follow-up: one row per fragment,
+                                  each with its own label (``a``, ``b``) and longest
+                                  diameter; the lesion's size is their sum (RECIST 1.1
+                                  section 4.3.2)
+``merged_into``      no           a target that coalesced with another at a follow-up: the
+                                  id of the target it joined; its size is 0 mm (or empty)
+                                  and the lesion it joined is measured as one
 ==================== ============ ===========================================================
 
 Column names match case-insensitively. Baseline is each patient's earliest visit and days
@@ -178,6 +185,8 @@ COLUMNS: Final = (
     "status",
 )
 """The long table's columns, in the order files are written (``day`` or ``date``)."""
+CHANGE_COLUMNS: Final = ("fragment", "merged_into")
+"""Optional columns for a target that split or merged at a follow-up (RECIST 1.1 4.3.2)."""
 _MEANING: Final = MappingProxyType(
     {
         "patient": "the subject id",
@@ -229,6 +238,17 @@ class Table:
     exact_sizes: Mapping[int, tuple[Fraction | None, Fraction | None]] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    splits: Mapping[int, tuple[Fraction, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    """A split target's row (its first fragment's line) → every fragment's size in mm."""
+    merges: Mapping[int, str] = field(default_factory=lambda: MappingProxyType({}))
+    """A merged target's row (line) → the id of the target it joined."""
+    folded_rows: int = 0
+    """Fragment rows folded into their lesion's row (the fragments after the first)."""
+
+    @property
+    def rows_kept(self) -> int:
+        """Input rows behind ``data``: its rows plus the fragments folded into them."""
+        return len(self.data) + self.folded_rows
 
     @property
     def patients(self) -> tuple[str, ...]:
@@ -501,7 +521,7 @@ def _column_names(frame: pd.DataFrame) -> dict[str, str]:
                     "keep one of the two columns",
                 )
             )
-        elif key in COLUMNS:
+        elif key in COLUMNS or key in CHANGE_COLUMNS:
             header[key] = name
     missing = [name for name in _REQUIRED if name not in header]
     if "day" not in header and "date" not in header:
@@ -589,6 +609,8 @@ class _Sorted:
     lesion: Int64
     role: Int8
     clash: Bools
+    fragment: Int64
+    merged: Int64
     day_text: Callable[[int], str]
     day_word: str
 
@@ -606,6 +628,10 @@ class _Checker:
         self.pid: Int64 = np.full(self.n, -1, dtype=np.int64)
         self.bad_status: Bools = np.zeros(self.n, dtype=bool)
         self.patients: list[str] = []
+        self.fragment: Int64 = np.full(self.n, -1, dtype=np.int64)
+        self.merged: Int64 = np.full(self.n, -1, dtype=np.int64)
+        self.merged_size: Bools = np.zeros(self.n, dtype=bool)
+        self.merged_perp: Bools = np.zeros(self.n, dtype=bool)
 
     # ----------------------------------------------------------------- helpers
 
@@ -739,6 +765,7 @@ class _Checker:
         self.when = when
         self.sizes = sizes = _Sizes(self, rows)
         self._target_rules(role, status, sizes, rows)
+        self._changes(role, status, sizes, rows)
 
         usable = (
             rows
@@ -957,6 +984,70 @@ class _Checker:
             "write present for a non-target lesion that is still there",
         )
 
+    def _changes(self, role: Int8, status: Int8, sizes: _Sizes, rows: Bools) -> None:
+        """Targets that split or merged (RECIST 1.1 section 4.3.2): what each row may hold.
+
+        A fragment is measured (its longest diameter, 0 if it has gone); a merged lesion
+        is 0 mm, or empty and then counted as 0 mm, because the lesion it joined is
+        measured as one. Which lesion it joined is checked across rows.
+        """
+        if "fragment" in self.header:
+            self.fragment = self.labels("fragment")[0]
+        if "merged_into" in self.header:
+            self.merged = self.labels("merged_into")[0]
+        split = (self.fragment >= 0) & rows
+        joined = (self.merged >= 0) & rows
+        if not (split.any() or joined.any()):
+            return
+        target = role == Role.TARGET
+        for mask, name in ((split, "fragment"), (joined, "merged_into")):
+            self.flag(
+                mask & (role >= 0) & ~target,
+                self.label(name),
+                lambda i: (
+                    f"is given for a {Role(int(role[i])).name.lower().replace('_', '-')} lesion"
+                ),
+                "only target lesions are followed through a split or a merger: clear the cell",
+            )
+        self.flag(
+            split & joined,
+            self.label("merged_into"),
+            "is given for a fragment",
+            "a fragment belongs to the lesion that split: clear merged_into or the fragment",
+        )
+        both = split & joined
+        split &= target & ~both
+        joined &= target & ~both
+        self.flag(
+            split & ~sizes.size_given,
+            sizes.size_label,
+            "is empty for a fragment",
+            "enter the fragment's longest diameter (0 if it has gone); a lesion not assessed "
+            "is one row with an empty size and no fragment",
+        )
+        perpendicular = self.label(
+            "perpendicular_mm" if "perpendicular_mm" in self.header else "perpendicular_cm"
+        )
+        self.flag(
+            split & sizes.perp_given,
+            perpendicular,
+            "is given for a fragment",
+            "a split lesion is the sum of its fragments' longest diameters (RECIST 1.1 "
+            "section 4.3.2): leave the perpendicular diameter empty",
+        )
+        self.merged_size = joined & sizes.size_given & ~sizes.zero & ~sizes.bad
+        self.merged_perp = joined & sizes.perp_given & ~sizes.perp_zero
+        self.flag(
+            (split | joined) & np.isin(status, (Status.TOO_SMALL, Status.NOT_ASSESSED)),
+            self.label("status"),
+            lambda i: (
+                f"is {Status(int(status[i])).word} but the row is "
+                + ("a fragment" if split[i] else "a lesion merged into another")
+            ),
+            "clear the status, or the fragment / merged_into cell",
+        )
+        sizes.set_zero(joined & ~sizes.size_given)
+
     # ----------------------------------------------------------------- across rows
 
     def _structure(self, order: Int64) -> Int64:
@@ -1010,6 +1101,8 @@ class _Checker:
             lesion=take(self.labels("lesion")[0]),
             role=take(self.role),
             clash=np.zeros(order.size, dtype=bool),
+            fragment=take(self.fragment),
+            merged=take(self.merged),
             day_text=day_text,
             day_word="day" if "day" in self.header else "date",
         )
@@ -1095,10 +1188,16 @@ class _Checker:
                     "from the days between their study days",
                     "correct the date or the day so that they agree",
                 )
-        # Each lesion once per visit.
+        # Each lesion once per visit (a lesion that split, once per fragment).
         codes, size = _groups(
             run * (len(lesions) + 1) + s.lesion, (int(run[-1]) + 1) * (len(lesions) + 1)
         )
+        fragments: list[str] = []
+        if (s.fragment >= 0).any():
+            self._fragment_checks(s, codes, size)
+            fragments = self.labels("fragment")[1]
+            pieces = len(fragments) + 1
+            codes, size = _groups(codes * pieces + s.fragment + 1, size * pieces)
         first = _first_positions(codes, size)[codes]
         duplicate = (first != np.arange(order.size)) & ~s.clash
         self.flag_sorted(
@@ -1106,10 +1205,98 @@ class _Checker:
             duplicate,
             self.label("lesion"),
             lambda k: (
-                f"lesion {lesions[s.lesion[k]]!r} at visit {visits[visit[k]]!r} is "
+                (f"fragment {fragments[s.fragment[k]]!r} of " if s.fragment[k] >= 0 else "")
+                + f"lesion {lesions[s.lesion[k]]!r} at visit {visits[visit[k]]!r} is "
                 f"already given in row {lines[order[first[k]]]}"
             ),
             "delete one of the two rows (or correct the lesion id or the visit)",
+        )
+
+    def _fragment_checks(self, s: _Sorted, codes: Int64, size: int) -> None:
+        """A split lesion is given in fragments only, and only after baseline.
+
+        ``codes`` group the sorted rows by visit and lesion.
+        """
+        lesions = self.labels("lesion")[1]
+        visits = self.labels("visit")[1]
+        piece = s.fragment >= 0
+        first = np.full(size, s.order.size, dtype=np.int64)
+        np.minimum.at(first, codes[piece], np.flatnonzero(piece))
+        split = first[codes] < s.order.size
+        self.flag_sorted(
+            s,
+            ~piece & split & ~s.clash,
+            self.label("lesion"),
+            lambda k: (
+                f"lesion {lesions[s.lesion[k]]!r} at visit {visits[s.visit[k]]!r} is given "
+                f"whole here and in fragments from row {self.lines[s.order[first[codes[k]]]]}"
+            ),
+            "give one row per fragment, or one row for the whole lesion",
+        )
+        self.flag_sorted(
+            s,
+            piece & s.at_base & (s.role == Role.TARGET),
+            self.label("fragment"),
+            "is given at baseline",
+            "at baseline each lesion is measured whole under its own id; fragments are for "
+            "a target that split at a follow-up",
+        )
+
+    def _merger_checks(
+        self, s: _Sorted, keys: Int64, take: Callable[[npt.NDArray[Any]], npt.NDArray[Any]]
+    ) -> None:
+        """A merged target is 0 mm and names another of the patient's baseline targets.
+
+        ``keys`` are patient × lesion keys of the sorted rows.
+        """
+        lesions = self.labels("lesion")[1]
+        names = self.labels("merged_into")[1]
+        index = {name: i for i, name in enumerate(lesions)}
+        named = np.asarray([index.get(name, -1) for name in names] + [-1], dtype=np.int64)
+        joined = (s.merged >= 0) & (s.role == Role.TARGET)
+        self.flag_sorted(
+            s,
+            joined & s.at_base,
+            self.label("merged_into"),
+            "is given at baseline",
+            "at baseline each lesion is measured as it is; merged_into is for a target that "
+            "coalesced with another at a follow-up",
+        )
+        later = joined & ~s.at_base
+        self.flag_sorted(
+            s,
+            later & take(self.merged_size),
+            self.sizes.size_label,
+            "is not 0 for a lesion merged into another",
+            "record a merged lesion as 0 (or leave it empty) and measure the lesion it joined "
+            "as one (RECIST 1.1 section 4.3.2)",
+        )
+        self.flag_sorted(
+            s,
+            later & take(self.merged_perp),
+            self.label(
+                "perpendicular_mm" if "perpendicular_mm" in self.header else "perpendicular_cm"
+            ),
+            "is given for a lesion merged into another",
+            "leave it empty: the lesion it joined is measured as one",
+        )
+        other = named[s.merged]
+        itself = later & (other == s.lesion)
+        self.flag_sorted(
+            s,
+            itself,
+            self.label("merged_into"),
+            "names the lesion itself",
+            "give the id of the target lesion it merged with",
+        )
+        base_targets = np.unique(keys[s.at_base & (s.role == Role.TARGET)])
+        known = np.isin(s.pid * (len(lesions) + 1) + other, base_targets) & (other >= 0)
+        self.flag_sorted(
+            s,
+            later & ~itself & ~known,
+            self.label("merged_into"),
+            lambda k: f"{names[s.merged[k]]!r} is not one of the patient's baseline targets",
+            "give the id of the target lesion it merged with, as written in the lesion column",
         )
 
     def _baseline_checks(
@@ -1185,9 +1372,10 @@ class _Checker:
         role, at_base, order, pid = s.role, s.at_base, s.order, s.pid
         node = take(self.node)
         # A lesion keeps its baseline role; targets and non-targets are fixed at baseline.
-        codes, groups = _groups(
-            pid * (len(lesions) + 1) + s.lesion, (int(pid.max()) + 1) * (len(lesions) + 1)
-        )
+        keys = pid * (len(lesions) + 1) + s.lesion
+        if (s.merged >= 0).any():
+            self._merger_checks(s, keys, take)
+        codes, groups = _groups(keys, (int(pid.max()) + 1) * (len(lesions) + 1))
         base_role = np.full(groups, -1, dtype=np.int64)
         base_node = np.zeros(groups, dtype=bool)
         base_role[codes[at_base]] = role[at_base]
@@ -1253,6 +1441,7 @@ class _Checker:
     def _table(
         self, kept: Int64, day: Int64, problems: list[tuple[int, int, Problem]], counted: Bools
     ) -> Table:
+        kept, splits = self._fold(kept)
         role, status, node, sizes = self.role, self.status, self.node, self.sizes
         study_day, date_given, epoch = self.study_day, self.date_given, self.epoch
         visit, visits = self.labels("visit")
@@ -1300,6 +1489,9 @@ class _Checker:
         )
         kept_lines = set(self.lines[kept].tolist()) if sizes.fractions else set()
         exact_sizes = {k: v for k, v in sizes.fractions.items() if k in kept_lines}
+        joined = kept[(self.merged[kept] >= 0) & (role[kept] == Role.TARGET)]
+        names = self.labels("merged_into")[1] if joined.size else []
+        merges = {int(self.lines[i]): names[self.merged[i]] for i in joined.tolist()}
         return Table(
             data=data,
             input_rows=int(counted.sum()),
@@ -1308,7 +1500,57 @@ class _Checker:
             unattributed_rows=int((counted & (self.pid < 0)).sum()),
             has_dates="date" in self.header,
             exact_sizes=MappingProxyType(exact_sizes),
+            splits=MappingProxyType(splits),
+            merges=MappingProxyType(merges),
+            folded_rows=sum(len(parts) - 1 for parts in splits.values()),
         )
+
+    def _fold(self, kept: Int64) -> tuple[Int64, dict[int, tuple[Fraction, ...]]]:
+        """One row per split lesion and visit: its first fragment's, holding their sum.
+
+        Returns the rows kept and, by the line of each split lesion's row, its fragments'
+        sizes in mm (RECIST 1.1 section 4.3.2: the fragments' longest diameters are added).
+        """
+        rows = kept[self.fragment[kept] >= 0]
+        if rows.size == 0:
+            return kept, {}
+        sizes = self.sizes
+        group = (
+            pd.DataFrame(
+                {
+                    "pid": self.pid[rows],
+                    "when": self.when[rows],
+                    "lesion": self.labels("lesion")[0][rows],
+                }
+            )
+            .groupby(["pid", "when", "lesion"], sort=False)
+            .ngroup()
+            .to_numpy()
+        )
+        by_group = np.argsort(group, kind="stable")
+        splits: dict[int, tuple[Fraction, ...]] = {}
+        folded: list[int] = []
+        for members in np.split(rows[by_group], np.flatnonzero(np.diff(group[by_group])) + 1):
+            head = int(members[0])
+            line = int(self.lines[head])
+            parts = tuple(
+                Fraction(int(sizes.size_um[i]), UM_PER_MM)
+                if sizes.exact[i]
+                else sizes.fractions[int(self.lines[i])][0] or Fraction(0)
+                for i in members.tolist()
+            )
+            total = sum(parts, Fraction(0))
+            whole = int(sizes.size_um[members].sum())
+            if sizes.exact[members].all() and whole < MAX_UM:
+                sizes.size_um[head] = whole
+            else:
+                sizes.exact[head] = False
+                sizes.size_um[head] = 0
+                sizes.fractions[line] = (total, None)
+            self.status[head] = Status.BLANK
+            splits[line] = parts
+            folded.extend(members[1:].tolist())
+        return kept[~np.isin(kept, folded)], splits
 
 
 class _Sizes:
@@ -1578,6 +1820,8 @@ def to_visits(table: Table, patient: str) -> list[Visit]:
                     node=node[i],
                     organ=organ[i],
                     name=lesion[i],
+                    fragments_mm=table.splits.get(line[i], ()),
+                    merged_into=table.merges.get(line[i]),
                 )
             elif role[i] == Role.NON_TARGET:
                 statuses.append(status[i])

@@ -218,6 +218,27 @@ def test_keep_going_classifies_the_rest_and_reconciles(tmp_path: Path) -> None:
     assert report["patient"].tolist() == ["P02"]
 
 
+def test_fragments_of_a_split_lesion_are_counted_as_classified_rows(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text(
+        "patient,visit,day,lesion,role,size_mm,fragment\n"
+        "P1,baseline,0,T1,target,30,\n"
+        "P1,week 8,56,T1,target,12,a\n"
+        "P1,week 8,56,T1,target,9,b\n"
+        "P2,baseline,0,T1,target,30,\n"
+        "P2,week 8,56,T1,target,x,\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("assess", str(path), "--keep-going", "--criteria", "recist1.1")
+    assert code == 1
+    # 12 + 9 = 21 mm of 30: −30 % exactly, PR (RECIST 1.1 sections 4.3.1 and 4.3.2).
+    assert pd.read_csv(io.StringIO(out))["response"].tolist()[1] == "PR"
+    assert err.splitlines()[-1] == (
+        "remission: 5 rows read = 3 classified (1 patient) + 2 excluded (1 patient: P2) "
+        "+ 0 without a patient id"
+    )
+
+
 def test_without_keep_going_nothing_is_written(tmp_path: Path) -> None:
     text = examples.csv_text("mixed-cohort").replace(
         "P02,week 6,42,T1,target,48", "P02,week 6,42,T1,target,x"

@@ -103,6 +103,32 @@ def test_pct_change_from_a_zero_nadir_is_undefined() -> None:
 # the frame itself -----------------------------------------------------------------------
 
 
+def test_split_and_merged_lesions() -> None:
+    # RECIST 1.1 section 4.3.2. Baseline T1 30 + T2 20 = 50 mm. Week 8: T1 split into
+    # 12 + 10 mm, T2 13 mm: 35 mm = −30 % exactly: PR. Week 16: T2 merged into T1, measured
+    # as one at 41 mm (T2 counts 0): −18 % from baseline and +17.1 % over the 35 mm nadir,
+    # so not PD, and PR holds until progression (RECIST 1.1 FAQ).
+    frame = pd.DataFrame(
+        [
+            ("P", "baseline", 0, "T1", "target", 30, "", ""),
+            ("P", "baseline", 0, "T2", "target", 20, "", ""),
+            ("P", "week 8", 56, "T1", "target", 12, "a", ""),
+            ("P", "week 8", 56, "T1", "target", 10, "b", ""),
+            ("P", "week 8", 56, "T2", "target", 13, "", ""),
+            ("P", "week 16", 112, "T1", "target", 41, "", ""),
+            ("P", "week 16", 112, "T2", "target", 0, "", "T1"),
+        ],
+        columns=["patient", "visit", "day", "lesion", "role", "size_mm", "fragment", "merged_into"],
+    )
+    out = classify_frame(frame, criteria="recist1.1").iloc[1:]
+    assert out["sum_mm"].tolist() == [35.0, 41.0]
+    assert out["pct_change_baseline"].tolist()[0] == -30.0
+    assert out["pct_change_baseline"].tolist()[1] == -18.0
+    assert out["nadir_mm"].tolist() == [50.0, 35.0]
+    assert out["response"].astype(str).tolist() == ["PR", "PR"]
+    assert out["all_assessed"].tolist() == [True, True]
+
+
 def test_columns_and_baseline_rows() -> None:
     out = classify_frame(examples.load("mixed-cohort"), criteria="recist1.1")
     assert tuple(out.columns) == VISIT_COLUMNS
@@ -249,6 +275,17 @@ def cohorts(draw: st.DrawFn) -> pd.DataFrame:
                     "status": status,
                     "perpendicular_mm": perp,
                 }
+                change = draw(st.integers(0, 11)) if v and size != "" else -1
+                if change == 0 and t > 0:  # merged into T0 (RECIST 1.1 section 4.3.2)
+                    size, row["perpendicular_mm"] = draw(st.sampled_from(["", 0])), ""
+                    row["merged_into"] = "T0"
+                elif change == 1:  # split: one row per fragment
+                    row["perpendicular_mm"] = row["status"] = ""
+                    for piece in "ab":
+                        rows.append(
+                            {**row, "size_mm": draw(st.sampled_from(SIZES)), "fragment": piece}
+                        )
+                    continue
                 if use_cm and isinstance(size, (int, float)):
                     row["size_cm"] = size / 10 if size != 12.3456 else 1.23456
                     row["size_mm"] = ""
@@ -279,7 +316,16 @@ def cohorts(draw: st.DrawFn) -> pd.DataFrame:
                     }
                 )
     frame = pd.DataFrame(rows)
-    for name in ("size_mm", "size_cm", "perpendicular_mm", "node", "organ", "status"):
+    for name in (
+        "size_mm",
+        "size_cm",
+        "perpendicular_mm",
+        "node",
+        "organ",
+        "status",
+        "fragment",
+        "merged_into",
+    ):
         if name not in frame.columns:
             frame[name] = ""
     frame = frame.astype({"size_mm": object, "size_cm": object, "perpendicular_mm": object})

@@ -11,7 +11,7 @@ import pytest
 
 from remission import classify_series
 from remission.errors import InvalidInput, Problem
-from remission.measurements import TOO_SMALL
+from remission.measurements import TOO_SMALL, Lesion
 from remission.table import Status, non_target_status, read_table, to_visits
 
 HEADER = "patient,visit,day,lesion,role,size_mm,node,organ,status"
@@ -602,3 +602,114 @@ def test_a_bad_size_is_reported_once_not_also_as_missing() -> None:
     assert [(p.where, p.field, p.message) for p in found] == [
         ("row 3 (patient P1)", "size_mm", "is negative (-5)")
     ]
+
+
+# split and merged lesions (RECIST 1.1 section 4.3.2) -------------------------------------
+
+CHANGES = "patient,visit,day,lesion,role,size_mm,perpendicular_mm,status,fragment,merged_into"
+
+
+def test_a_split_lesion_is_the_sum_of_its_fragments() -> None:
+    # T1 split into 12 + 10 mm: the lesion is 22 mm; with T2 at 13 mm the sum is 35 mm,
+    # exactly 30 % below the baseline's 30 + 20 = 50 mm: PR.
+    table = read_table(
+        csv(
+            "P1,baseline,0,T1,target,30,,,,",
+            "P1,baseline,0,T2,target,20,,,,",
+            "P1,week 8,56,T1,target,12,,,a,",
+            "P1,week 8,56,T2,target,13,,,,",
+            "P1,week 8,56,T1,target,10,,,b,",
+            header=CHANGES,
+        )
+    )
+    week_8 = to_visits(table, "P1")[1]
+    t1 = week_8.targets["T1"]
+    assert isinstance(t1, Lesion)
+    assert t1.fragments_mm == (Fraction(12), Fraction(10))
+    assert table.folded_rows == 1
+    assert table.rows_kept == table.input_rows == 5
+    series = classify_series(to_visits(table, "P1"), criteria="recist1.1")
+    assert series.visits[0].sum_mm == 35
+    assert series.visits[0].response.value == "PR"
+    assert "split into 2 fragments" in series.visits[0].explanation.lesions
+
+
+def test_a_merged_lesion_counts_as_zero() -> None:
+    # T2 merged into T1, which is measured as one at 45 mm: sum 45 of 50 mm (−10 %), and
+    # an empty size for the merged lesion counts as 0, not as "not assessed".
+    table = read_table(
+        csv(
+            "P1,baseline,0,T1,target,30,,,,",
+            "P1,baseline,0,T2,target,20,,,,",
+            "P1,week 8,56,T1,target,45,,,,",
+            "P1,week 8,56,T2,target,,,,,T1",
+            header=CHANGES,
+        )
+    )
+    assert table.merges == {5: "T1"}
+    series = classify_series(to_visits(table, "P1"), criteria="recist1.1")
+    assert series.visits[0].all_assessed
+    assert series.visits[0].sum_mm == 45
+    assert "merged into T1" in series.visits[0].explanation.lesions
+
+
+def test_split_and_merged_rows_are_checked() -> None:
+    found = problems(
+        csv(
+            "P1,baseline,0,T1,target,30,,,a,",
+            "P1,baseline,0,T2,target,20,,,,T1",
+            "P1,baseline,0,NT1,non-target,,,present,,",
+            "P1,week 8,56,T1,target,12,,,a,",
+            "P1,week 8,56,T1,target,,,,b,",
+            "P1,week 8,56,T1,target,9,,,,",
+            "P1,week 8,56,T2,target,5,,,,T1",
+            "P1,week 8,56,NT1,non-target,,,present,,T2",
+            "P2,baseline,0,T1,target,30,,,,",
+            "P2,baseline,0,T2,target,20,,,,",
+            "P2,week 8,56,T1,target,45,3,,c,",
+            "P2,week 8,56,T1,target,5,,,c,",
+            "P2,week 8,56,T2,target,,,,,T2",
+            "P2,week 12,84,T2,target,0,,,,T7",
+            header=CHANGES,
+        )
+    )
+    assert [(p.where, p.field, p.message) for p in found] == [
+        ("row 2 (patient P1)", "fragment", "is given at baseline"),
+        ("row 3 (patient P1)", "merged_into", "is given at baseline"),
+        ("row 6 (patient P1)", "size_mm", "is empty for a fragment"),
+        (
+            "row 7 (patient P1)",
+            "lesion",
+            "lesion 'T1' at visit 'week 8' is given whole here and in fragments from row 5",
+        ),
+        ("row 8 (patient P1)", "size_mm", "is not 0 for a lesion merged into another"),
+        ("row 9 (patient P1)", "merged_into", "is given for a non-target lesion"),
+        ("row 12 (patient P2)", "perpendicular_mm", "is given for a fragment"),
+        (
+            "row 13 (patient P2)",
+            "lesion",
+            "fragment 'c' of lesion 'T1' at visit 'week 8' is already given in row 12",
+        ),
+        ("row 14 (patient P2)", "merged_into", "names the lesion itself"),
+        ("row 15 (patient P2)", "merged_into", "'T7' is not one of the patient's baseline targets"),
+    ]
+    assert all(p.fix for p in found)
+
+
+def test_keep_going_reconciles_rows_with_fragments() -> None:
+    table = read_table(
+        csv(
+            "P1,baseline,0,T1,target,30,,,,",
+            "P1,week 8,56,T1,target,12,,,a,",
+            "P1,week 8,56,T1,target,10,,,b,",
+            "P1,week 8,56,T1,target,1,,,c,",
+            "P2,baseline,0,T1,target,30,,,,",
+            "P2,week 8,56,T1,target,12,,,a,",
+            "P2,week 8,56,T1,target,,,,b,",
+            header=CHANGES,
+        ),
+        keep_going=True,
+    )
+    assert table.patients == ("P1",)
+    assert len(table.data) == 2
+    assert table.rows_kept + table.excluded[0].rows == table.input_rows == 7
