@@ -641,6 +641,12 @@ class _Checker:
     def label(self, name: str) -> str:
         return self.header.get(name, name)
 
+    @property
+    def perpendicular_label(self) -> str:
+        """The perpendicular diameter's column as the file names it (mm unless only cm)."""
+        cm = "perpendicular_cm" in self.header and "perpendicular_mm" not in self.header
+        return self.label("perpendicular_cm" if cm else "perpendicular_mm")
+
     def labels(self, name: str) -> tuple[Int64, list[str]]:
         """Codes (−1 = blank) and distinct stripped labels, in order of appearance.
 
@@ -1025,12 +1031,9 @@ class _Checker:
             "enter the fragment's longest diameter (0 if it has gone); a lesion not assessed "
             "is one row with an empty size and no fragment",
         )
-        perpendicular = self.label(
-            "perpendicular_mm" if "perpendicular_mm" in self.header else "perpendicular_cm"
-        )
         self.flag(
             split & sizes.perp_given,
-            perpendicular,
+            self.perpendicular_label,
             "is given for a fragment",
             "a split lesion is the sum of its fragments' longest diameters (RECIST 1.1 "
             "section 4.3.2): leave the perpendicular diameter empty",
@@ -1274,9 +1277,7 @@ class _Checker:
         self.flag_sorted(
             s,
             later & take(self.merged_perp),
-            self.label(
-                "perpendicular_mm" if "perpendicular_mm" in self.header else "perpendicular_cm"
-            ),
+            self.perpendicular_label,
             "is given for a lesion merged into another",
             "leave it empty: the lesion it joined is measured as one",
         )
@@ -1350,9 +1351,7 @@ class _Checker:
         self.flag_sorted(
             s,
             at_base & (role == Role.TARGET) & take(sizes.perp_zero) & ~take(sizes.zero),
-            self.label(
-                "perpendicular_mm" if "perpendicular_mm" in self.header else "perpendicular_cm"
-            ),
+            self.perpendicular_label,
             "is 0 at baseline: a lesion measured at baseline has two diameters above 0",
             "enter the baseline perpendicular diameter, or leave it empty",
         )
