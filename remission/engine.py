@@ -442,7 +442,13 @@ def _is_gone(target: _Target, reading: _Reading, criteria: Criteria) -> bool:
 
 
 def _grew(criteria: Criteria, current: Fraction, reference: Fraction) -> bool:
-    """The progression threshold, exactly: ≥ (1 + f) × reference, above it, ≥ min mm."""
+    """The progression threshold, exactly: ≥ (1 + f) × reference, above it, ≥ min mm.
+
+    A reference of 0 (every target gone at the nadir) is no exception: any sum above it
+    is more than 20 % above it, so RECIST 1.1's 5 mm alone decides (a lesion back at
+    5 mm or more is PD; the RECIST FAQ: reappearance is PD when the PD rules are met).
+    Criteria without a minimum in mm call any regrowth from 0 progression.
+    """
     growth = criteria.progression
     if current <= reference or current < (1 + growth.fraction) * reference:
         return False
@@ -485,7 +491,7 @@ def _decide_target(
         return _TargetDecision(Response.PD, criteria.reappearance, pd_at_least)
     if growth.scope is Scope.SUM:
         reference = nadir if growth.reference is Reference.NADIR else baseline
-        grew = reference > 0 and _grew(criteria, current, reference)
+        grew = _grew(criteria, current, reference)
     else:
         grew = any(
             v is not None and _grew(criteria, v, n)

@@ -229,8 +229,11 @@ def _next_category(
         return f"Measure {missing} to get a response; {pd_text}."
     if target is Response.PD:
         return f"Progression was met: {pd_text} (it is {number(current, unit)})."
-    if target is Response.CR:
+    if target is Response.CR and response is Response.CR:
         return "Any lesion coming back, or a new lesion, would be progressive disease."
+    if target is Response.CR:
+        # Not an overall CR: a returning target counts by the sum rules (RECIST FAQ).
+        return f"Target lesions are gone but other disease remains: {pd_text}, or a new lesion."
     cr_text = "complete response needs every target lesion gone" + (
         " (lymph nodes below 10 mm short axis)" if criteria.node_normal_below_mm else ""
     )
@@ -251,6 +254,8 @@ def _pd_threshold_text(
     unit: str,
 ) -> str:
     growth = criteria.progression
+    if growth.scope is Scope.SUM and pd_at_least == 0:
+        return f"progressive disease needs a sum above {number(pd_at_least, unit)}"
     if growth.scope is Scope.SUM and pd_at_least is not None:
         return f"progressive disease needs a sum ≥ {number(pd_at_least, unit)}"
     measured = [lesion for lesion in lesions if lesion.value is not None and lesion.nadir > 0]

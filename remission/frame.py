@@ -497,7 +497,7 @@ class _Assessor:
         growth = c.progression
         reference = self.nadir if growth.reference is Reference.NADIR else self.baseline
         if growth.scope is Scope.SUM:
-            grew = (reference > 0) & self._grew(self.total, reference, self.v_products)
+            grew = ~self.v_base & self._grew(self.total, reference, self.v_products)
         else:
             grew = self.lesion_grew > 0
         pa, pb = _fraction_parts(c.partial.fraction)

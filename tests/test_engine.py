@@ -123,6 +123,26 @@ class TestRecist11Lesions:
         )
         assert [v.response for v in s.visits] == [Response.PR, Response.PR]
 
+    @pytest.mark.parametrize(
+        ("size", "expected"), [(4.9, Response.PR), (5, Response.PD), (45, Response.PD)]
+    )
+    def test_regrowth_from_a_zero_nadir_is_pd_from_5_mm(
+        self, size: float, expected: Response
+    ) -> None:
+        # Targets all gone at day 56 (nadir 0) while non-targets persist (overall PR).
+        # Any sum above 0 is more than 20 % above it, so section 4.3.1's 5 mm decides:
+        # 5 mm is +5 mm: PD; 4.9 mm is not PD, and PR holds (FAQ). 45 mm was once called
+        # PR here; it is +45 mm over the nadir and +125 % over the 20 mm baseline.
+        s = classify_series(
+            [
+                Visit(0, {"T1": 20}, non_target="present"),
+                Visit(56, {"T1": 0}, non_target="present"),
+                Visit(112, {"T1": size}, non_target="present"),
+            ],
+            criteria="recist1.1",
+        )
+        assert [v.response for v in s.visits] == [Response.PR, expected]
+
     def test_node_back_to_10_mm_after_cr_is_pd(self) -> None:
         # FAQ 'Abnormal lymph node': < 10 mm (CR) then ≥ 10 mm after an overall CR: PD.
         visits = [
@@ -362,6 +382,22 @@ class TestWho:
 
 
 class TestRecist10:
+    @pytest.mark.parametrize("criteria", ["recist1.0", "basic"])
+    def test_any_regrowth_from_a_zero_nadir_is_progression(self, criteria: str) -> None:
+        # No minimum in mm: 0 → 1 mm is an increase of more than 20 % (RECIST 1.0) and
+        # 25 % (basic) over the smallest previous sum, 0. Non-targets persist, so the
+        # nadir visit was PR, not CR: the sum rule alone decides.
+        s = classify_series(
+            [
+                Visit(0, {"T1": 20}, non_target="present"),
+                Visit(56, {"T1": 0}, non_target="present"),
+                Visit(112, {"T1": 1}, non_target="present"),
+                Visit(168, {"T1": 0}, non_target="present"),
+            ],
+            criteria=criteria,
+        )
+        assert [v.target_response for v in s.visits] == [Response.CR, Response.PD, Response.CR]
+
     def test_no_5_mm_rule(self) -> None:
         # nadir 20 → 24: +20 %, +4 mm: PD under 1.0, not under 1.1.
         assert classify([40], [24], nadir_mm=20, criteria="recist1.0").response is Response.PD
@@ -452,6 +488,22 @@ class TestDeviations:
 
 
 class TestExplanation:
+    def test_next_category_after_targets_go_but_other_disease_remains(self) -> None:
+        # Overall PR (non-target present): a returning target is PD by the sum rules, from
+        # a nadir of 0: at least 5 mm under RECIST 1.1, anything above 0 under RECIST 1.0.
+        # After an overall CR, any return is PD (RECIST 1.1 Table 3 footnote; FAQ).
+        def last(criteria: str, non_target: str | None) -> str:
+            visits = [Visit(0, {"T1": 20}, non_target=non_target)]
+            visits += [Visit(d, {"T1": 0}, non_target=non_target) for d in (56, 112)]
+            return classify_series(visits, criteria=criteria).visits[-1].explanation.next_category
+
+        assert last("recist1.1", "present") == (
+            "Target lesions are gone but other disease remains: progressive disease needs a "
+            "sum ≥ 5 mm, or a new lesion."
+        )
+        assert "needs a sum above 0 mm" in last("recist1.0", "present")
+        assert last("recist1.1", None).startswith("Any lesion coming back")
+
     def test_numbers_rule_and_next_category(self) -> None:
         r = classify([40, 35], [30, 28], criteria="recist1.1")
         # 75 → 58: −22.7 %: SD; PR needs ≤ 52.5; PD needs ≥ 90 (75 × 1.2).

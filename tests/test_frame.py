@@ -59,6 +59,19 @@ def test_pd_needs_20_percent_and_5_mm_from_the_nadir() -> None:
     assert one_lesion(12, 10, 12, criteria="recist1.0") == ["SD", "PD"]
 
 
+@pytest.mark.parametrize(("size", "expected"), [(4.9, "PR"), (5, "PD")])
+def test_regrowth_from_a_zero_nadir_needs_5_mm(size: float, expected: str) -> None:
+    # RECIST 1.1 section 4.3.1 with a nadir of 0 (targets gone, non-target still there:
+    # overall PR): any sum is over 20 % above 0, so the 5 mm minimum decides.
+    visits = (("baseline", 0, 20), ("v1", 28, 0), ("v2", 56, size))
+    rows = [("P", visit, day, "T1", "target", mm, "no", "") for visit, day, mm in visits]
+    rows += [
+        ("P", visit, day, "NT1", "non-target", None, "no", "present") for visit, day, _ in visits
+    ]
+    out = classify_frame(table(*rows), criteria="recist1.1")
+    assert [str(r) for r in out["response"].dropna()] == ["PR", expected]
+
+
 def test_basic_rule_is_50_percent() -> None:
     # The founding document: at least 50 % smaller: 100 → 50 is partial; 51 is not.
     assert one_lesion(100, 50, criteria="basic") == ["PR"]
