@@ -64,7 +64,9 @@ def test_regrowth_from_a_zero_nadir_needs_5_mm(size: float, expected: str) -> No
     # RECIST 1.1 section 4.3.1 with a nadir of 0 (targets gone, non-target still there:
     # overall PR): any sum is over 20 % above 0, so the 5 mm minimum decides.
     visits = (("baseline", 0, 20), ("v1", 28, 0), ("v2", 56, size))
-    rows = [("P", visit, day, "T1", "target", mm, "no", "") for visit, day, mm in visits]
+    rows: list[tuple[Any, ...]] = [
+        ("P", visit, day, "T1", "target", mm, "no", "") for visit, day, mm in visits
+    ]
     rows += [
         ("P", visit, day, "NT1", "non-target", None, "no", "present") for visit, day, _ in visits
     ]
