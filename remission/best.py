@@ -18,6 +18,7 @@ does not count disease after a CR as progression.)
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -71,11 +72,15 @@ def best_response(
     sd_min_days: int = 42,
     max_ne_between: int = 1,
     accept_sd: bool = False,
+    has_targets: bool | None = None,
 ) -> BestResponse:
     """Best overall response from recorded time-point responses ``(day, code)``.
 
     Days count from baseline. ``confirmation_days=None`` means no confirmation is
-    required (RECIST 1.1 section 4.6.1: randomised trials).
+    required (RECIST 1.1 section 4.6.1: randomised trials). ``has_targets`` says whether
+    the patient has target lesions; without them an unconfirmed CR counts as
+    NON-CR/NON-PD, never SD (RECIST 1.1 Table 2 footnote). ``None`` infers it: no
+    targets when any NON-CR/NON-PD was recorded, a response only such patients get.
 
     Examples:
         >>> b = best_response([(56, "SD"), (84, "PR"), (112, "PR"), (168, "PD")],
@@ -88,8 +93,13 @@ def best_response(
         <Response.SD: 'SD'>
         >>> best_response([(28, "CR"), (35, "SD")], confirmation_days=28).response
         <Response.PD: 'PD'>
+        >>> best_response([(42, "CR"), (56, "CR")], confirmation_days=28, has_targets=False).response
+        <Response.NON_CR_NON_PD: 'NON-CR/NON-PD'>
     """
     visits = _read(assessments)
+    if has_targets is None:
+        has_targets = all(recorded is not Response.NON_CR_NON_PD for _, recorded in visits)
+    stable = Response.SD if has_targets else Response.NON_CR_NON_PD
     # Up to the first progression, recorded or implied: disease seen again after a CR is
     # PD at that point (Table 3, footnote a, and rows CR/SD and CR/PD).
     kept: list[tuple[int, Response]] = []
@@ -120,7 +130,7 @@ def best_response(
                 why = f"confirmed by day {confirmed}"
                 counted.append(Counted(day, response, response, why))
                 continue
-            fallback, why = _too_early(day, sd_min_days, Response.SD)
+            fallback, why = _too_early(day, sd_min_days, stable)
             counted.append(Counted(day, response, fallback, f"not confirmed; {why}"))
         elif response in (Response.SD, Response.NON_CR_NON_PD):
             counted_as, why = _too_early(day, sd_min_days, response)
@@ -177,10 +187,14 @@ def _read(assessments: Iterable[tuple[int, str | Response]]) -> list[tuple[int, 
     problems = Problems()
     visits: list[tuple[int, Response]] = []
     previous_day: int | None = None
-    for position, (day, code) in enumerate(assessments, start=1):
+    for position, (given, code) in enumerate(assessments, start=1):
         where = f"assessment {position}"
-        if isinstance(day, bool) or not isinstance(day, int):
-            problems.add(where, "day", f"{day!r} is not a whole number", "give days since baseline")
+        # Any integer type will do (numpy's from a DataFrame too), never a bool.
+        day = int(given) if isinstance(given, numbers.Integral) else None
+        if day is None or isinstance(given, bool):
+            problems.add(
+                where, "day", f"{given!r} is not a whole number", "give days since baseline"
+            )
         else:
             if day <= 0:
                 problems.add(
@@ -205,7 +219,7 @@ def _read(assessments: Iterable[tuple[int, str | Response]]) -> list[tuple[int, 
                 where, "response", f"{code!r} is not a response code", f"use one of {codes}"
             )
             continue
-        if isinstance(day, int):
+        if day is not None:
             visits.append((day, response))
     problems.raise_if_any()
     return visits
@@ -214,7 +228,10 @@ def _read(assessments: Iterable[tuple[int, str | Response]]) -> list[tuple[int, 
 def _too_early(day: int, sd_min_days: int, response: Response) -> tuple[Response, str]:
     if day >= sd_min_days:
         return response, f"counted as {response.value}: day {day} ≥ {sd_min_days}"
-    return Response.NE, f"day {day} is before the minimum of {sd_min_days} days for SD"
+    return (
+        Response.NE,
+        f"day {day} is before the minimum of {sd_min_days} days for {response.value}",
+    )
 
 
 _DISEASE_SEEN: Final = frozenset({Response.PR, Response.SD, Response.NON_CR_NON_PD})

@@ -9,6 +9,7 @@ overall response up in the criteria's table.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -312,7 +313,8 @@ def _read(visits: Sequence[Visit], unit: str | Unit) -> _Case:
     previous_day: int | None = None
     for index, visit in enumerate(visits):
         where_visit = "baseline" if index == 0 else f"visit {visit.name}"
-        if isinstance(visit.day, bool) or not isinstance(visit.day, int):
+        # Any integer type will do (numpy's from a DataFrame too), never a bool.
+        if isinstance(visit.day, bool) or not isinstance(visit.day, numbers.Integral):
             problems.add(
                 where_visit,
                 "day",
@@ -320,14 +322,15 @@ def _read(visits: Sequence[Visit], unit: str | Unit) -> _Case:
                 "enter the study day, e.g. 56",
             )
             continue
-        if previous_day is not None and visit.day <= previous_day:
+        day = int(visit.day)
+        if previous_day is not None and day <= previous_day:
             problems.add(
                 where_visit,
                 "day",
-                f"day {visit.day} is not after the previous visit (day {previous_day})",
+                f"day {day} is not after the previous visit (day {previous_day})",
                 "list visits in time order, each on a later day",
             )
-        previous_day = visit.day
+        previous_day = day
         for name in visit.targets:
             if str(name) not in names:
                 problems.add(
@@ -362,7 +365,7 @@ def _read(visits: Sequence[Visit], unit: str | Unit) -> _Case:
             status = NonTargetStatus.NOT_ASSESSED
         read_visits.append(
             _VisitData(
-                day=visit.day,
+                day=day,
                 name=visit.name if index else (visit.label or "baseline"),
                 readings=tuple(readings),
                 non_target=status,
@@ -769,6 +772,7 @@ def classify_series(
         sd_min_days=chosen.sd_min_days if sd_min_days == "criteria" else int(sd_min_days),
         max_ne_between=max_ne_between,
         accept_sd=accept_sd,
+        has_targets=bool(case.targets),
     )
     baseline = results[0].baseline if results else None
     return Series(chosen, case.visits[0].day, baseline, tuple(results), best, tuple(warnings))

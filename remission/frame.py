@@ -1384,18 +1384,20 @@ def _best(frame: pd.DataFrame, a: _Context, options: _Options) -> pd.DataFrame:
     ends = np.append(starts[1:], pid.size).tolist()
     day_list = day.tolist()
     r_list = r.tolist()
+    has_targets = (frame["target_lesions"].to_numpy()[starts] > 0).tolist()
     for index, (start, end) in enumerate(zip(starts.tolist(), ends, strict=True)):
-        key = tuple((day_list[i], r_list[i]) for i in range(start + 1, end))
+        key = (has_targets[index], *((day_list[i], r_list[i]) for i in range(start + 1, end)))
         found = cache.get(key)
         if found is None:
             found = len(results)
             results.append(
                 best_response(
-                    [(d, codes[x]) for d, x in key],
+                    [(d, codes[x]) for d, x in key[1:]],
                     confirmation_days=options.confirmation_days,
                     sd_min_days=options.sd_min_days,
                     max_ne_between=options.max_ne_between,
                     accept_sd=options.accept_sd,
+                    has_targets=has_targets[index],
                 )
             )
             cache[key] = found

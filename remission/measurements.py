@@ -8,6 +8,7 @@ Sizes become :class:`fractions.Fraction` straight from the decimal the user type
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -125,15 +126,16 @@ def exact(
     number: Fraction
     if isinstance(value, Fraction):
         number = value
-    elif isinstance(value, int):
-        if not _plausible(Decimal(value), problems, where, field_name):
+    elif isinstance(value, numbers.Integral):  # int, and numpy's integers
+        if not _plausible(Decimal(int(value)), problems, where, field_name):
             return None
-        number = Fraction(value)
-    elif isinstance(value, float):
+        number = Fraction(int(value))
+    elif isinstance(value, numbers.Real) and not isinstance(value, Decimal):
+        # float, and numpy's floats (a float32 through its own shortest form, "23.1")
         if not math.isfinite(value):
-            problems.add(where, field_name, f"is {value!r}", "enter a finite size in mm")
+            problems.add(where, field_name, f"is {value}", "enter a finite size in mm")
             return None
-        decimal = Decimal(repr(value))
+        decimal = Decimal(float.__repr__(value) if isinstance(value, float) else str(value))
         if not _plausible(decimal, problems, where, field_name):
             return None
         number = Fraction(decimal)

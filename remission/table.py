@@ -337,6 +337,12 @@ def _load(source: Source, max_rows: int | None) -> tuple[pd.DataFrame, Int64]:
         if not isinstance(frame.index, pd.RangeIndex):
             # A first row longer than the header became an index column: re-read it all.
             raise pd.errors.ParserError("rows longer than the header")
+        names = next(csv.reader([text.partition("\n")[0]]), [])
+        repeated = {n for n in names if names.count(n) > 1}
+        if len(names) == len(frame.columns) and repeated & {*COLUMNS, *CHANGE_COLUMNS}:
+            # pandas renames a repeated column (size_mm.1): keep the names as written, so
+            # that the header check reports the repeat instead of one copy being ignored.
+            frame.columns = pd.Index(names)
         lines = np.arange(2, len(frame) + 2, dtype=np.int64)
     except pd.errors.EmptyDataError:
         raise InvalidInput(
@@ -517,7 +523,9 @@ def _column_names(frame: pd.DataFrame) -> dict[str, str]:
                 Problem(
                     _HEADER,
                     name,
-                    f"names the same column as {header[key]!r} (names ignore case)",
+                    "appears twice"
+                    if name == header[key]
+                    else f"names the same column as {header[key]!r} (names ignore case)",
                     "keep one of the two columns",
                 )
             )
@@ -682,7 +690,10 @@ class _Checker:
         return column.isna().to_numpy(dtype=bool)
 
     def original(self, name: str, position: int) -> object:
+        """A cell as given; a float32 as its own shortest form (23.1, not 23.100000381…)."""
         value = self.col(name).iloc[position]
+        if isinstance(value, np.floating) and not isinstance(value, np.float64):
+            return float(str(value))
         return value.item() if isinstance(value, np.generic) else value
 
     def where(self, position: int) -> str:
@@ -853,6 +864,9 @@ class _Checker:
             return np.full(self.n, np.nan), blank
         if pd.api.types.is_integer_dtype(column.dtype) and not column.hasnans:
             return column.to_numpy(dtype=np.float64), blank
+        if pd.api.types.is_float_dtype(column.dtype) and getattr(column.dtype, "itemsize", 8) < 8:
+            # float32 holds 23.1 as 23.100000381…: read what was typed, its shortest form.
+            return np.asarray(column.astype(str).astype("float64"), dtype=np.float64), blank
         if pd.api.types.is_numeric_dtype(column.dtype):
             return column.to_numpy(dtype=np.float64, na_value=np.nan), blank
         text = column.astype("str")

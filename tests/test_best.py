@@ -115,6 +115,33 @@ class TestConfirmation:
         assert result.confirmed_day == 84
 
 
+class TestNonTargetOnly:
+    """Without target lesions there is no SD: RECIST 1.1 Table 2 footnote (NON-CR/NON-PD)."""
+
+    def test_an_unconfirmed_cr_counts_as_non_cr_non_pd(self) -> None:
+        # CR on day 42, the next CR only 14 days later: not confirmed. With targets that is
+        # SD (Table 3, row CR/CR not confirmed); without them, NON-CR/NON-PD.
+        visits = [(42, CR), (56, CR)]
+        assert bor(visits) is Response.SD
+        assert bor(visits, has_targets=False) is Response.NON_CR_NON_PD
+        assert bor([(42, CR), (84, PD)], has_targets=False) is Response.NON_CR_NON_PD
+        assert bor([(28, CR), (35, CR)], has_targets=False) is Response.NE  # before day 42
+
+    def test_recorded_non_cr_non_pd_means_no_targets(self) -> None:
+        assert bor([(42, "NON-CR/NON-PD"), (56, CR), (70, CR)]) is Response.NON_CR_NON_PD
+
+    def test_a_series_without_targets(self) -> None:
+        from remission import Visit, classify_series
+
+        s = classify_series(
+            [Visit(0, non_target="present"), Visit(42, non_target="absent")],
+            criteria="recist1.1",
+            confirmation_days=28,
+            sd_min_days=42,
+        )
+        assert s.best_response.response is Response.NON_CR_NON_PD
+
+
 class TestWithoutConfirmation:
     def test_best_time_point(self) -> None:
         assert bor([(56, SD), (84, PR), (112, PD)], confirmation_days=None) is Response.PR

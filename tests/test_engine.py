@@ -403,6 +403,31 @@ class TestRecist10:
         assert classify([40], [24], nadir_mm=20, criteria="recist1.0").response is Response.PD
 
 
+class TestNumpyNumbers:
+    """Values taken out of a DataFrame are numpy scalars: read as the numbers they are."""
+
+    def test_numpy_sizes_days_and_nadir(self) -> None:
+        # 50 → 35 is exactly −30 %: PR; a float32 23.1 is read as typed (33 → 23.1: −30 %).
+        np = pytest.importorskip("numpy")
+        assert recist([np.float64(50)], [np.float64(35)]) is Response.PR
+        assert recist([np.int64(50)], [np.int32(35)]) is Response.PR
+        assert recist([np.float32(33)], [np.float32(23.1)]) is Response.PR
+        # Nadir 40: 48 is +20 % and +8 mm: PD.
+        assert recist([50], [48], nadir_mm=np.float64(40)) is Response.PD
+        s = classify_series(
+            [Visit(np.int64(0), {"T1": np.float64(50)}), Visit(np.int64(42), {"T1": 35})],
+            criteria="recist1.1",
+        )
+        assert (s.visits[0].day, s.visits[0].response) == (42, Response.PR)
+
+    def test_numpy_bools_and_nans_are_still_refused(self) -> None:
+        np = pytest.importorskip("numpy")
+        with pytest.raises(InvalidInput, match="is nan"):
+            classify([50], [np.float64("nan")])
+        with pytest.raises(InvalidInput, match="is not a number"):
+            classify([50], [np.bool_(True)])
+
+
 class TestUnits:
     def test_cm_is_converted_exactly(self) -> None:
         r = classify([3.3], [2.31], criteria="recist1.1", unit="cm")

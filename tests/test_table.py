@@ -117,6 +117,23 @@ def test_float_sizes_from_a_frame_are_read_as_typed() -> None:
     assert sizes == [Fraction(33), Fraction(231, 10)]
 
 
+@pytest.mark.parametrize("dtype", [np.dtype("float32"), pd.Float32Dtype()])
+def test_float32_sizes_are_read_as_typed(dtype: np.dtype[np.float32] | pd.Float32Dtype) -> None:
+    # float32 stores 23.1 as 23.100000381…; read as typed, 33 → 23.1 is exactly −30 %: PR.
+    frame = pd.DataFrame(
+        {
+            "patient": ["P1", "P1"],
+            "visit": ["baseline", "week 6"],
+            "day": [0, 42],
+            "lesion": ["T1", "T1"],
+            "role": ["target", "target"],
+            "size_mm": pd.Series([33.0, 23.1]).astype(dtype),
+        }
+    )
+    visits = to_visits(read_table(frame), "P1")
+    assert visits[1].targets["T1"].size_mm == Fraction("23.1")  # type: ignore[union-attr]
+
+
 def test_dates_count_days_from_each_patients_earliest_visit() -> None:
     header = "patient,visit,date,lesion,role,size_mm"
     table = read_table(
@@ -274,6 +291,19 @@ def test_missing_size_column_with_targets() -> None:
 def test_same_column_twice() -> None:
     found = problems(csv(*GOOD, header=HEADER + ",Patient").replace("present\n", "present,P1\n"))
     assert found[0].message.startswith("names the same column as 'patient'")
+
+
+def test_a_column_written_twice_is_refused_not_half_read() -> None:
+    # pandas would read the second copy as "size_mm.1" and ignore it.
+    text = "patient,visit,day,lesion,role,size_mm,size_mm\nP1,baseline,0,T1,target,50,100\n"
+    found = problems(text)
+    assert [(p.field, p.message) for p in found] == [("size_mm", "appears twice")]
+    frame = pd.DataFrame([["P1", "baseline", 0, "T1", "target", 50, 100]])
+    frame.columns = pd.Index(["patient", "visit", "day", "lesion", "role", "size_mm", "size_mm"])
+    assert [p.message for p in problems(frame)] == ["appears twice"]
+    # Unknown columns are ignored, repeated or not.
+    other = "patient,visit,day,lesion,role,size_mm,note,note\nP1,baseline,0,T1,target,50,a,b\n"
+    assert read_table(other).patients == ("P1",)
 
 
 @pytest.mark.parametrize(("sep", "word"), [(";", "semicolon"), ("\t", "tab")])
