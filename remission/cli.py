@@ -75,6 +75,14 @@ def _criteria_name(text: str) -> str:
         ) from None
 
 
+def _example_name(text: str) -> str:
+    if text in examples.names():
+        return text
+    raise argparse.ArgumentTypeError(
+        f"{text!r} is not a bundled example (use one of {', '.join(examples.names())})"
+    )
+
+
 def _days_or(*words: str) -> Callable[[str], int | str | None]:
     def parse(text: str) -> int | str | None:
         word = text.strip().lower()
@@ -354,6 +362,7 @@ def _example_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "name",
         nargs="?",
+        type=_example_name,
         default="mixed-cohort",
         help=f"which study: {', '.join(examples.names())} (default mixed-cohort)",
     )
@@ -670,6 +679,13 @@ def main(
             args = _parser().parse_args(argv)
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else 2
+    if getattr(args, "excluded", None) and not args.keep_going:
+        print(
+            f"python -m remission {args.command}: error: --excluded needs --keep-going "
+            "(without it nothing is left out: any problem stops the run)",
+            file=streams.stderr,
+        )
+        return 2
     try:
         return by_name[args.command].run(args, streams)
     except InvalidInput as error:

@@ -124,8 +124,8 @@ def test_example_command() -> None:
     code, out, _ = run("example", "--list")
     assert [line.split(":")[0] for line in out.splitlines()] == list(examples.names())
     code, _, err = run("example", "nope")
-    assert code == 1
-    assert "is not a bundled example" in err
+    assert code == 2  # a bad argument is a usage error
+    assert "'nope' is not a bundled example (use one of" in err
 
 
 def test_input_errors_exit_1_with_one_line_each(tmp_path: Path) -> None:
@@ -185,6 +185,12 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert run("assess", "x.csv", "--confirmation-days", "soon")[0] == 2
     assert run("assess", "x.csv", "--max-rows", "0")[0] == 2
     assert run("frobnicate")[0] == 2
+
+
+def test_excluded_without_keep_going_is_a_usage_error() -> None:
+    code, _, err = run("assess", "study.csv", "--excluded", "left-out.csv")
+    assert code == 2
+    assert "--excluded needs --keep-going" in err
 
 
 def test_help_has_examples() -> None:
