@@ -240,7 +240,8 @@ def _visit_card(series: Series) -> None:
         first, second, third = st.columns(3)
         first.metric("Change from baseline", percent(assessment.change_from_baseline))
         second.metric("Change from nadir", percent(assessment.change_from_nadir))
-        total = "—" if assessment.current is None else number(assessment.current, assessment.unit)
+        current = None if assessment.sum_mm is None else assessment.current
+        total = "—" if current is None else number(current, assessment.unit)
         third.metric("Sum of targets", total)
     with st.expander("Clinician details", expanded=True, icon=":material/stethoscope:"):
         for text in (explanation.clinician, explanation.numbers, explanation.lesions):

@@ -1601,7 +1601,7 @@ def summary_text(case: Case, series: Series, width: int = 88) -> str:
     lines += ["", "Response at each visit", "-" * 22]
     for a in series.visits:
         change = percent(a.change_from_baseline)
-        total = "—" if a.current is None else number(a.current, a.unit)
+        total = "—" if a.current is None or a.sum_mm is None else number(a.current, a.unit)
         lines += para(
             f"- {a.visit}: {a.response.label} ({a.response.value}); sum {total}; "
             f"change from baseline {change}"

@@ -402,8 +402,8 @@ RECIST_1_1 = Criteria(
         "already show PD",
     ),
     reappearance=Rule(
-        "PD: a lesion reappeared (a lymph node back to 10 mm or more) after a complete "
-        "response at the previous assessment",
+        "PD: a target lesion reappeared, or a target lymph node grew back to 10 mm or "
+        "more, after a complete response at the previous assessment",
         Citation(
             RECIST_FAQ,
             "'Does a new lesion always result in PD?' and 'Abnormal lymph node'; "

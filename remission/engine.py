@@ -119,7 +119,9 @@ class Assessment:
 
     @property
     def sum_mm(self) -> float | None:
-        """Sum of the target lesions assessed at this visit."""
+        """Sum of the target lesions assessed at this visit; None when none was."""
+        if not any(lesion.value is not None for lesion in self.lesions):
+            return None
         return _float(self.current)
 
     @property

@@ -94,7 +94,12 @@ def explain(assessment: Assessment) -> Explanation:
     from_nadir = _change(current, nadir, all_assessed) if nadir else None
 
     numbers = ""
-    if baseline is not None and current is not None:
+    if baseline is not None and not any(lesion.value is not None for lesion in lesions):
+        numbers = (
+            f"Baseline sum {number(baseline, unit)}; nadir {number(nadir or 0, unit)}; "
+            "no target lesion was measured at this visit."
+        )
+    elif baseline is not None and current is not None:
         numbers = (
             f"Baseline sum {number(baseline, unit)}; nadir {number(nadir or 0, unit)}; "
             f"{'current' if all_assessed else 'assessed lesions'} sum {number(current, unit)}; "

@@ -669,7 +669,7 @@ class _Assessor:
                 "_pid": v_pid,
                 "_visit": self.visit_codes,
                 "day": self.v_day,
-                "sum_mm": np.where(has, self.total / scale, np.nan),
+                "sum_mm": np.where(has & (self.assessed > 0), self.total / scale, np.nan),
                 "baseline_sum_mm": np.where(has, self.baseline / scale, np.nan),
                 "nadir_mm": np.where(has & follow, self.nadir / scale, np.nan),
                 "pct_change_baseline": _percent(self.total, self.baseline, pct_base),
@@ -1005,7 +1005,7 @@ def _scalar_codes(a: _Assessor, pids: Int64, texts: _Numbered[str]) -> pd.DataFr
                     "_pid": pid,
                     "_visit": visit_index[x.visit],
                     "day": x.day,
-                    "sum_mm": _float(x.current),
+                    "sum_mm": x.sum_mm,
                     "baseline_sum_mm": _float(x.baseline),
                     "nadir_mm": _float(x.nadir),
                     "pct_change_baseline": _float(x.percent_change),
@@ -1212,6 +1212,16 @@ def _explain_partial(parts: _Parts, idx: Int64) -> list[str]:
     ]
 
 
+def _explain_unmeasured(parts: _Parts, idx: Int64) -> list[str]:
+    first, _, rules = parts.common(idx)
+    return [
+        f"{s} No target lesion was measured; baseline {b}, nadir {m}. Rule: {ru}."
+        for s, b, m, ru in zip(
+            first, parts.size("_bq", idx), parts.size("_nq", idx), rules, strict=True
+        )
+    ]
+
+
 def _explain_no_targets(parts: _Parts, idx: Int64) -> list[str]:
     first, _, rules = parts.common(idx)
     return [f"{s} Rule: {ru}." for s, ru in zip(first, rules, strict=True)]
@@ -1257,8 +1267,15 @@ def _explanations(frame: pd.DataFrame, a: _Context, rule_text: list[str]) -> lis
     has = frame["target_lesions"].to_numpy() > 0
     complete = frame["all_assessed"].to_numpy(dtype=bool)
     nadir_defined = frame["pct_change_nadir"].notna().to_numpy()
+    measured = frame["lesions_assessed"].to_numpy() > 0
     kind = np.where(
-        r < 0, 0, np.where(~has, 1, np.where(~complete, 3, np.where(nadir_defined, 2, 4)))
+        r < 0,
+        0,
+        np.where(
+            ~has,
+            1,
+            np.where(~measured, 5, np.where(~complete, 3, np.where(nadir_defined, 2, 4))),
+        ),
     )
     out = np.empty(len(frame), dtype=object)
     writers = {
@@ -1266,6 +1283,7 @@ def _explanations(frame: pd.DataFrame, a: _Context, rule_text: list[str]) -> lis
         2: _explain_complete,
         3: _explain_partial,
         4: _explain_zero_nadir,
+        5: _explain_unmeasured,
     }
     for code, writer in writers.items():
         idx = np.flatnonzero(kind == code)

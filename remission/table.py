@@ -917,6 +917,7 @@ class _Checker:
             parsed = column.dt.tz_localize(None) if column.dt.tz is not None else column
             ok = parsed.notna().to_numpy(dtype=bool)
             days = parsed.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+            iso = np.zeros(self.n, dtype=bool)
         else:
             text = column.astype("str").str.strip()
             iso = text.str.fullmatch(r"\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]*)?").to_numpy(
@@ -930,7 +931,13 @@ class _Checker:
         if required:
             self.flag(blank & rows, name, "is empty", "enter the visit date as YYYY-MM-DD")
         self.flag(
-            ~blank & ~ok & rows,
+            ~blank & ~ok & iso & rows,
+            name,
+            lambda i: f"{self.original('date', i)!r} is not a day in the calendar",
+            "check the day and month (written YYYY-MM-DD, e.g. 2024-02-29)",
+        )
+        self.flag(
+            ~blank & ~ok & ~iso & rows,
             name,
             lambda i: f"{self.original('date', i)!r} is not a full ISO 8601 date",
             "write dates as YYYY-MM-DD, e.g. 2024-03-01 (day/month orders are ambiguous, "

@@ -92,6 +92,12 @@ class TestRecist11Lesions:
     def test_missing_target_is_ne(self) -> None:
         assert recist([20, 20], [10, None]) is Response.NE
 
+    def test_no_target_measured_has_no_sum(self) -> None:
+        # Nothing measured is not 0 mm (which would read as every lesion gone): NE, no sum.
+        r = classify([30], [None], criteria="recist1.1", non_target="present")
+        assert (r.response, r.sum_mm, r.percent_change) == (Response.NE, None, None)
+        assert "no target lesion was measured at this visit" in r.explanation.numbers
+
     def test_missing_target_but_pd_anyway(self) -> None:
         # Section 4.4.2 example: baseline 50 mm in 3 lesions; 2 lesions now 80 mm: PD.
         assert recist([20, 20, 10], [40, 40, None]) is Response.PD

@@ -74,6 +74,20 @@ def test_regrowth_from_a_zero_nadir_needs_5_mm(size: float, expected: str) -> No
     assert [str(r) for r in out["response"].dropna()] == ["PR", expected]
 
 
+def test_a_visit_with_no_target_measured_has_no_sum() -> None:
+    out = classify_frame(
+        table(
+            ("P", "baseline", 0, "T1", "target", 30, "no", ""),
+            ("P", "baseline", 0, "NT1", "non-target", None, "no", "present"),
+            ("P", "week 6", 42, "NT1", "non-target", None, "no", "present"),
+        ),
+        criteria="recist1.1",
+    ).iloc[1]
+    assert (out["response"], out["lesions_assessed"]) == ("NE", 0)
+    assert math.isnan(out["sum_mm"])
+    assert "No target lesion was measured; baseline 30 mm, nadir 30 mm." in out["explanation"]
+
+
 def test_basic_rule_is_50_percent() -> None:
     # The founding document: at least 50 % smaller: 100 → 50 is partial; 51 is not.
     assert one_lesion(100, 50, criteria="basic") == ["PR"]

@@ -448,6 +448,8 @@ def test_days_must_be_whole_numbers_and_dates_iso() -> None:
     found = problems(csv("P1,baseline,01/03/2024,T1,target,20", header=header))
     assert found[0].message == "'01/03/2024' is not a full ISO 8601 date"
     assert "ambiguous" in found[0].fix
+    found = problems(csv("P1,baseline,2024-02-30,T1,target,20", header=header))
+    assert found[0].message == "'2024-02-30' is not a day in the calendar"
 
 
 def test_day_and_date_must_agree() -> None:
