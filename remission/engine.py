@@ -14,8 +14,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
+from typing import Final
 
 from remission.best import BestResponse, best_response
+from remission.citations import RECIST_FAQ, Citation
 from remission.criteria import CRITERIA, Criteria, Measure, Reference, Rule, Scope, get_criteria
 from remission.errors import Deviation, InvalidInput, Problem, Problems
 from remission.explain import Explanation, explain
@@ -587,6 +589,15 @@ def _assess_series(
             if visit.day - baseline_visit.day > _MAX_DAYS
             else []
         ) + tuple(site_warnings)
+        if target is not None and target.rule == criteria.reappearance:
+            visit_warnings += _small_node_return(
+                criteria=criteria,
+                case=case,
+                visit=visit,
+                values=values,
+                lesion_nadirs=lesion_nadirs,
+                products=products,
+            )
         assessment = Assessment(
             criteria=criteria,
             day=visit.day - baseline_visit.day,
@@ -622,6 +633,51 @@ def _assess_series(
         if row.overall is not Response.NE:
             last_overall = row.overall
     return results, warnings
+
+
+SMALL_NODE_CHANGE_MM: Final = Fraction(5)
+"""Below RECIST 1.1's absolute minimum for progression (section 4.3.1)."""
+
+
+def _small_node_return(
+    *,
+    criteria: Criteria,
+    case: _Case,
+    visit: _VisitData,
+    values: Sequence[Fraction | None],
+    lesion_nadirs: Sequence[Fraction],
+    products: bool,
+) -> tuple[Deviation, ...]:
+    """Flag PD after a CR that rests only on lymph nodes grown back by less than 5 mm.
+
+    RECIST 1.1 Table 3 footnote a makes any return after a CR progression, and a node is
+    back at 10 mm short axis; the RECIST FAQ advises re-assessing a node that grew that
+    little (9 → 11 mm) at the next scan before calling PD. The category stays PD.
+    """
+    back = [
+        (t, v, n)
+        for t, r, v, n in zip(case.targets, visit.readings, values, lesion_nadirs, strict=True)
+        if v is not None and not _is_gone(t, r, criteria)
+    ]
+    if products or not back or not all(t.node and v - n < SMALL_NODE_CHANGE_MM for t, v, n in back):
+        return ()
+    return (small_node_return(visit.name, [(t.name, n, v) for t, v, n in back]),)
+
+
+def small_node_return(where: str, nodes: Sequence[tuple[str, Fraction, Fraction]]) -> Deviation:
+    """The warning for PD after a CR resting on nodes (name, smallest, now) back by < 5 mm.
+
+    Examples:
+        >>> print(small_node_return("week 16", [("N1", Fraction(9), Fraction(11))]).message)
+        progression after a complete response rests on lymph nodes grown by less than 5 mm (N1 9 → 11 mm): re-assess at the next scan before acting on it
+    """
+    grown = ", ".join(f"{name} {float(was):g} → {float(now):g} mm" for name, was, now in nodes)
+    return Deviation(
+        where,
+        "progression after a complete response rests on lymph nodes grown by less than "
+        f"5 mm ({grown}): re-assess at the next scan before acting on it",
+        str(Citation(RECIST_FAQ, "'Abnormal lymph node'")),
+    )
 
 
 def _recurrences(

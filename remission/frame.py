@@ -47,7 +47,7 @@ import pandas as pd
 
 from remission.best import BestResponse, best_response
 from remission.criteria import Criteria, Measure, Reference, Rule, Scope, get_criteria
-from remission.engine import Series, classify_series
+from remission.engine import SMALL_NODE_CHANGE_MM, Series, classify_series, small_node_return
 from remission.errors import InvalidInput, Problem
 from remission.measurements import Lesion, Visit
 from remission.recurrence import Recurrence, classify_recurrence
@@ -613,6 +613,7 @@ class _Assessor:
         self.target_state = target_state
         self.overall = overall
         self.remission_before = remission_before
+        self.fired = fired
 
     def _grew(self, current: Int64, reference: Int64, products: Bools) -> Bools:
         """The progression threshold, exactly, as engine._grew.
@@ -658,6 +659,8 @@ class _Assessor:
         for i, label, site_warnings in self._recurrences():
             recurrence[i] = texts.id(label)
             extra.setdefault(i, []).extend(site_warnings)
+        for i, text in self._small_node_returns():
+            extra.setdefault(i, []).append(text)
         for i, more in extra.items():
             base = texts.items[warning[i]]
             warning[i] = texts.id("; ".join([base, *more] if base else more))
@@ -716,6 +719,45 @@ class _Assessor:
         """Each visit's label (built on demand: only warnings and recurrences need it)."""
         categories = np.asarray(self.data["visit"].cat.categories, dtype=object)
         return categories[self.visit_codes].tolist()  # type: ignore[no-any-return]
+
+    def _small_node_returns(self) -> list[tuple[int, str]]:
+        """engine._small_node_return: PD after a CR resting on nodes back by < 5 mm.
+
+        Only the few visits where a reappearance made PD are looked at, one by one.
+        """
+        fired = np.flatnonzero(self.fired & ~self.v_products).tolist()
+        if not fired:
+            return []
+        t_rows, t_visit = self.t_rows, self.visit_of[self.t_rows]
+        lesion = self.data["lesion"].cat.codes.to_numpy(dtype=np.int64)
+        names = self.data["lesion"].cat.categories
+        node = self.data["node"].to_numpy(dtype=bool)
+        first_visit = np.flatnonzero(self.v_base)
+        labels = self.visit_labels
+        out: list[tuple[int, str]] = []
+        for i in fired:
+            lo, hi = np.searchsorted(t_visit, [i, i + 1]).tolist()
+            start = int(np.searchsorted(t_visit, first_visit[self.v_pid[i]]))
+            earlier = t_rows[start:lo]
+            back: list[tuple[int, int, int]] = []  # (baseline row, row, lesion nadir)
+            for row in t_rows[lo:hi].tolist():
+                if self.missing[row] or self.gone[row]:
+                    continue
+                same = earlier[(lesion[earlier] == lesion[row]) & (self.value[earlier] >= 0)]
+                back.append((int(same[0]), row, int(self.value[same].min())))
+            small = SMALL_NODE_CHANGE_MM * UM_PER_MM
+            if not back or not all(node[r] and self.value[r] - n < small for _, r, n in back):
+                continue
+            grown = [
+                (
+                    str(names[lesion[r]]),
+                    Fraction(n, UM_PER_MM),
+                    Fraction(int(self.value[r]), UM_PER_MM),
+                )
+                for _, r, n in sorted(back)
+            ]
+            out.append((i, str(small_node_return(labels[i], grown))))
+        return out
 
     def _recurrences(self) -> list[tuple[int, str, list[str]]]:
         """Visits in remission with new disease: the recurrence by site (engine._recurrences).

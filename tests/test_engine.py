@@ -162,6 +162,30 @@ class TestRecist11Lesions:
         s = classify_series(visits, criteria="recist1.1")
         assert [v.response for v in s.visits] == [Response.CR, Response.CR]
 
+    @pytest.mark.parametrize(("back", "flagged"), [(12.9, True), (13, False)])
+    def test_a_node_back_by_less_than_5_mm_is_pd_with_a_warning(
+        self, back: float, flagged: bool
+    ) -> None:
+        # Table 3 footnote a: PD. The FAQ: a node grown this little (8 → 12.9 mm: +4.9 mm)
+        # should be re-assessed at the next scan; from 8 → 13 mm (+5 mm) no warning.
+        visits = [
+            Visit(0, {"N1": Lesion(20, node=True)}),
+            Visit(56, {"N1": 8}),
+            Visit(112, {"N1": back}),
+        ]
+        last = classify_series(visits, criteria="recist1.1").visits[-1]
+        assert last.response is Response.PD
+        warned = [str(w) for w in last.warnings if "re-assess at the next scan" in str(w)]
+        assert warned == (
+            [
+                "day 112: progression after a complete response rests on lymph nodes grown by "
+                f"less than 5 mm (N1 8 → {back:g} mm): re-assess at the next scan before acting "
+                "on it (RECIST Working Group FAQ, 'Abnormal lymph node')"
+            ]
+            if flagged
+            else []
+        )
+
     def test_pr_holds_until_pd(self) -> None:
         # RECIST FAQ: 100 → 70 → 80 → 80 is PR, PR, PR; 84 is +20 % and +14 mm over 70: PD.
         s = classify_series(

@@ -445,6 +445,29 @@ def test_batch_equals_scalar_on_every_field(
     assert_same_as_scalar(frame, criteria, **options)
 
 
+def test_nodes_back_after_cr_are_flagged_as_the_scalar_engine_does() -> None:
+    # Both nodes back by under 5 mm after a CR (9 → 11, 8 → 12 mm, rows in another order
+    # than at baseline): PD with the FAQ's warning; a node back by 7.4 mm: no warning.
+    rows: list[tuple[Any, ...]] = [
+        ("A", "baseline", 0, "N1", "target", 20, "yes", ""),
+        ("A", "baseline", 0, "N2", "target", 18, "yes", ""),
+        ("A", "w8", 56, "N2", "target", 8, "yes", ""),
+        ("A", "w8", 56, "N1", "target", 9, "yes", ""),
+        ("A", "w16", 112, "N2", "target", 12, "yes", ""),
+        ("A", "w16", 112, "N1", "target", 11, "yes", ""),
+        ("C", "baseline", 0, "N1", "target", 20, "yes", ""),
+        ("C", "w8", 56, "N1", "target", 7, "yes", ""),
+        ("C", "w16", 112, "N1", "target", 14.4, "yes", ""),
+    ]
+    frame = table(*rows)
+    assert_same_as_scalar(frame, "recist1.1")
+    out = classify_frame(frame, criteria="recist1.1")
+    assert out["response"].astype(str).tolist()[-1] == "PD"
+    warnings = out["warnings"].astype(str).tolist()
+    assert "(N1 9 → 11 mm, N2 8 → 12 mm)" in warnings[2]
+    assert warnings[-1] == ""
+
+
 @pytest.mark.parametrize("name", examples.names())
 @pytest.mark.parametrize("criteria", list(CRITERIA))
 def test_batch_equals_scalar_on_the_examples(name: str, criteria: str) -> None:
