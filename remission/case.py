@@ -12,6 +12,8 @@ A follow-up cell is never guessed: a blank cell is an error that asks for ``0`` 
 lesion has gone), ``too small`` (present but too small to measure) or ``not assessed``
 (not checked at this visit, which makes that visit not evaluable on purpose). A cell may
 hold two perpendicular diameters, ``52 x 40``, for the criteria that multiply them (WHO).
+After baseline, a lesion that split is written as its fragments, ``12 + 10``, and one
+that coalesced with another as ``merged into T1`` (RECIST 1.1 section 4.3.2).
 
 This module never imports Streamlit; the app's pages only display what it returns.
 
@@ -134,6 +136,9 @@ VISIT_COLUMNS: Final = ("label", "day", "non_target", "new_lesions")
 """The visit table's columns, one row per follow-up visit."""
 
 _PRODUCT = re.compile(r"\s*[x×*]\s*", re.IGNORECASE)
+_FRAGMENTS = re.compile(r"\s*\+\s*")
+_SPLIT = re.compile(r"[0-9.]\s*\+")
+_MERGED = re.compile(r"^\s*merged\s+(?:into|with)\s+(?P<name>.+?)\s*$", re.IGNORECASE)
 _LINK_CHARS = re.compile(r"[A-Za-z0-9_-]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -151,7 +156,9 @@ class LesionEntry:
 
     ``baseline`` and ``sizes`` (one per follow-up visit) hold text: a number, two
     perpendicular diameters (``"52 x 40"``), ``"0"`` (gone), ``"too small"`` or
-    ``"not assessed"``; ``""`` is a blank cell. Non-target rows need no sizes: their
+    ``"not assessed"``; ``""`` is a blank cell. At follow-up, ``"12 + 10"`` is a lesion
+    that split into fragments and ``"merged into T1"`` one that joined lesion T1
+    (RECIST 1.1 section 4.3.2). Non-target rows need no sizes: their
     progress is recorded per visit in :attr:`VisitEntry.non_target`.
     """
 
@@ -278,9 +285,11 @@ def size_column(index: int) -> str:
 class _Cell:
     """A size cell read: a size (diameter and maybe a perpendicular), or a status."""
 
-    kind: str  # "size", "too small", "not assessed", "blank" or "bad"
+    kind: str  # "size", "split", "merged", "too small", "not assessed", "blank" or "bad"
     diameter: Fraction | None = None
     perpendicular: Fraction | None = None
+    fragments: tuple[Fraction, ...] = ()
+    merged_into: str = ""
 
 
 def _words(text: str) -> str:
@@ -296,6 +305,11 @@ def _read_cell(text: str, unit: Unit, problems: Problems, where: str) -> _Cell:
         return _Cell("too small")
     if words == NOT_ASSESSED:
         return _Cell("not assessed")
+    merged = _MERGED.match(text)
+    if merged:
+        return _Cell("merged", Fraction(0), merged_into=merged["name"])
+    if _SPLIT.search(text):
+        return _read_fragments(text, unit, problems, where)
     parts = _PRODUCT.split(text.strip())
     if len(parts) > 2:
         problems.add(
@@ -314,6 +328,26 @@ def _read_cell(text: str, unit: Unit, problems: Problems, where: str) -> _Cell:
     return _Cell("size", diameter, perpendicular)
 
 
+def _read_fragments(text: str, unit: Unit, problems: Problems, where: str) -> _Cell:
+    """``12 + 10``: the longest diameters of a split lesion's fragments (summed)."""
+    parts = _FRAGMENTS.split(text.strip())
+    if any(_PRODUCT.search(part) for part in parts) or "" in parts:
+        problems.add(
+            where,
+            "size",
+            f"{text!r} is not a list of fragments",
+            "write each fragment's longest diameter, joined by '+', e.g. '12 + 10' (a split "
+            "lesion is the sum of its fragments' diameters, RECIST 1.1 section 4.3.2)",
+        )
+        return _Cell("bad")
+    found = len(problems.items)
+    values = [exact(part, unit, problems, where, "size") for part in parts]
+    if len(problems.items) > found:
+        return _Cell("bad")
+    fragments = tuple(v for v in values if v is not None)
+    return _Cell("split", sum(fragments, Fraction(0)), fragments=fragments)
+
+
 def _lesion(cell: _Cell, entry: LesionEntry) -> Lesion:
     return Lesion(
         size_mm=cell.diameter,
@@ -321,6 +355,8 @@ def _lesion(cell: _Cell, entry: LesionEntry) -> Lesion:
         node=entry.node,
         organ=entry.organ.strip() or None,
         name=entry.name.strip(),
+        fragments_mm=cell.fragments,
+        merged_into=cell.merged_into or None,
     )
 
 
@@ -349,7 +385,7 @@ def _limits(case: Case, problems: Problems) -> None:
                     f"row {index}",
                     "size",
                     f"a cell is {len(text)} characters long; at most {MAX_CELL} are allowed",
-                    "enter a number, '52 x 40', 0, 'too small' or 'not assessed'",
+                    "enter a number, '52 x 40', '12 + 10', 0, 'too small' or 'not assessed'",
                 )
     for index, visit in enumerate(case.visits):
         _text_limits(visit.label, f"Visit {index + 1}", "label", problems)
@@ -527,6 +563,13 @@ def _targets(
                 f"is '{cell.kind}', but a target lesion needs a measured baseline size",
                 "enter the measured size, or mark the lesion 'non-target'",
             )
+        elif cell.kind in ("split", "merged"):
+            problems.add(
+                f"{where} at baseline",
+                "baseline size",
+                f"is {cell.kind}, but a lesion splits or merges only after baseline",
+                "at baseline give each separate lesion its own row and its measured size",
+            )
         elif cell.kind == "size" and cell.diameter == 0:
             problems.add(
                 f"{where} at baseline",
@@ -550,7 +593,7 @@ def _targets(
                 sizes[name] = TOO_SMALL
             elif cell.kind == "not assessed":
                 sizes[name] = None
-            elif cell.kind == "size":
+            elif cell.kind in ("size", "split", "merged"):
                 sizes[name] = _lesion(cell, row)
     return baseline_targets, follow_ups
 
@@ -1172,6 +1215,10 @@ def _size_text(value: object) -> str:
         return NOT_ASSESSED
     if value == TOO_SMALL:
         return "too small"
+    if isinstance(value, Lesion) and value.fragments_mm:
+        return " + ".join(_size_text(f) for f in value.fragments_mm)
+    if isinstance(value, Lesion) and value.merged_into is not None:
+        return f"merged into {value.merged_into}"
     if isinstance(value, Lesion):
         first = _size_text(value.size_mm)
         if value.perpendicular_mm is None or first in (NOT_ASSESSED, "too small"):

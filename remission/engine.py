@@ -278,6 +278,28 @@ def _reading(value: Size | Lesion, unit: Unit, problems: Problems, where: str) -
     return _Reading(diameter, second, too_small=False)
 
 
+def _check_change(
+    lesion: Lesion, *, name: str, names: Sequence[str], index: int, problems: Problems, where: str
+) -> None:
+    """A split or a merger comes after baseline; a merged lesion joins another target."""
+    if index == 0 and (lesion.fragments_mm or lesion.merged_into is not None):
+        problems.add(
+            where,
+            "fragments_mm" if lesion.fragments_mm else "merged_into",
+            "is given at baseline, but a lesion splits or merges only after baseline",
+            "at baseline give each separate lesion its own name and measured size",
+        )
+    elif lesion.merged_into is not None and (
+        lesion.merged_into == name or lesion.merged_into not in names
+    ):
+        problems.add(
+            where,
+            "merged_into",
+            f"{lesion.merged_into!r} is not another target lesion",
+            f"name the target lesion it merged with: one of {', '.join(n for n in names if n != name)}",
+        )
+
+
 def _read(visits: Sequence[Visit], unit: str | Unit) -> _Case:
     """Check and read a whole series, reporting every problem at once."""
     problems = Problems()
@@ -346,7 +368,17 @@ def _read(visits: Sequence[Visit], unit: str | Unit) -> _Case:
         readings = []
         for target in targets:
             where = f"lesion {target.name} at {'baseline' if index == 0 else visit.name}"
-            reading = _reading(visit.targets.get(target.name), unit, problems, where)
+            given = visit.targets.get(target.name)
+            if isinstance(given, Lesion):
+                _check_change(
+                    given,
+                    name=target.name,
+                    names=names,
+                    index=index,
+                    problems=problems,
+                    where=where,
+                )
+            reading = _reading(given, unit, problems, where)
             if index == 0 and reading.perpendicular == 0:
                 problems.add(
                     where,

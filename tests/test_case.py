@@ -75,6 +75,57 @@ def test_centimetres_are_converted_exactly() -> None:
     assert visit.response is Response.PR
 
 
+def test_split_and_merged_cells() -> None:
+    # RECIST 1.1 section 4.3.2. Baseline 52 + 31 = 83 mm. T1 split into 20 + 8.1 mm and
+    # T2 at 30 mm: 58.1 mm = 83 × 0.7 exactly, −30 %: PR. T2 merged into T1: it counts
+    # 0 mm; T1 measured as one, 58.1 mm: again −30 %.
+    assert cases.assess(two_lesions("20 + 8.1", "30")).visits[0].response is Response.PR
+    merged = cases.assess(two_lesions("58.1", "merged into T1")).visits[0]
+    assert (merged.current, merged.response) == (Fraction("58.1"), Response.PR)
+    assert "T2: 0 mm (longest diameter, merged into T1)" in merged.explanation.lesions
+
+
+@pytest.mark.parametrize(
+    ("t1", "t2", "message"),
+    [
+        ("20 +", "30", "'20 +' is not a list of fragments"),
+        ("20 + 8 x 3", "30", "'20 + 8 x 3' is not a list of fragments"),
+        ("20 + -8", "30", "is negative (-8)"),
+        ("20", "merged into T7", "'T7' is not another target lesion"),
+        ("merged into T1", "30", "'T1' is not another target lesion"),
+    ],
+)
+def test_bad_split_and_merged_cells_are_named(t1: str, t2: str, message: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        cases.assess(two_lesions(t1, t2))
+    assert [p.message for p in caught.value.problems] == [message]
+
+
+def test_a_long_table_with_a_split_and_a_merger_opens_in_the_form() -> None:
+    table = pd.DataFrame(
+        [
+            ("P", "baseline", 0, "T1", "target", 52, "", ""),
+            ("P", "baseline", 0, "T2", "target", 31, "", ""),
+            ("P", "week 8", 56, "T1", "target", 20, "a", ""),
+            ("P", "week 8", 56, "T1", "target", 8.1, "b", ""),
+            ("P", "week 8", 56, "T2", "target", 0, "", "T1"),
+        ],
+        columns=["patient", "visit", "day", "lesion", "role", "size_mm", "fragment", "merged_into"],
+    )
+    case = cases.from_long(table, "P")
+    assert [row.sizes for row in case.lesions] == [("20 + 8.1",), ("merged into T1",)]
+
+
+def test_a_split_at_baseline_is_refused() -> None:
+    case = Case(
+        lesions=(LesionEntry("T1", baseline="20 + 10", sizes=("12",)),),
+        visits=(VisitEntry(day=56),),
+        criteria="recist1.1",
+    )
+    with pytest.raises(InvalidInput, match="a lesion splits or merges only after baseline"):
+        cases.assess(case)
+
+
 def test_exactly_thirty_percent_is_pr_under_recist() -> None:
     # 33 → 23.1 mm is exactly −30 %: "at least 30 %" includes it.
     case = Case(

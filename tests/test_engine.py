@@ -268,6 +268,12 @@ class TestSplitAndMerged:
         assert r.response is Response.SD
         assert "merged into T1" in r.explanation.lesions
 
+    def test_a_merger_names_another_target_and_comes_after_baseline(self) -> None:
+        with pytest.raises(InvalidInput, match="'T9' is not another target lesion"):
+            classify([30, 20], [45, Lesion(0, merged_into="T9")])
+        with pytest.raises(InvalidInput, match="splits or merges only after baseline"):
+            classify([Lesion(30, fragments_mm=(20, 10)), 20], [45, 10])
+
     def test_merged_lesion_with_a_size_is_an_error(self) -> None:
         with pytest.raises(InvalidInput, match="record a merged lesion as 0 mm"):
             classify([30, 20], [45, Lesion(12, merged_into="T1")])
