@@ -19,32 +19,43 @@ st.markdown(
 )
 
 with st.form("rcb_form", enter_to_submit=False):
+    # Every field starts empty: a value left untouched must not read as 0 (a false pCR).
     left, right = st.columns(2)
     d1 = left.number_input(
-        "Tumour bed, largest dimension (mm)", min_value=0.0, step=1.0, key="rcb_d1"
+        "Tumour bed, largest dimension (mm)", min_value=0.0, step=1.0, value=None, key="rcb_d1"
     )
     d2 = right.number_input(
-        "Tumour bed, second dimension (mm)", min_value=0.0, step=1.0, key="rcb_d2"
+        "Tumour bed, second dimension (mm)", min_value=0.0, step=1.0, value=None, key="rcb_d2"
     )
     cellularity = left.number_input(
-        "Cancer cellularity of the bed (%)", min_value=0.0, max_value=100.0, step=5.0, key="rcb_ca"
+        "Cancer cellularity of the bed (%)",
+        min_value=0.0,
+        max_value=100.0,
+        step=5.0,
+        value=None,
+        key="rcb_ca",
     )
     in_situ = right.number_input(
         "Share of the cancer that is in situ (%)",
         min_value=0.0,
         max_value=100.0,
         step=5.0,
+        value=None,
         key="rcb_cis",
     )
-    nodes = left.number_input("Positive lymph nodes", min_value=0, step=1, key="rcb_ln")
+    nodes = left.number_input("Positive lymph nodes", min_value=0, step=1, value=None, key="rcb_ln")
     node_size = right.number_input(
-        "Largest nodal metastasis (mm)", min_value=0.0, step=0.5, key="rcb_dmet"
+        "Largest nodal metastasis (mm, empty if no positive node)",
+        min_value=0.0,
+        step=0.5,
+        value=None,
+        key="rcb_dmet",
     )
     submitted = st.form_submit_button("Calculate", type="primary", icon=":material/calculate:")
 
 if submitted:
     try:
-        result = rcb(d1, d2, cellularity, in_situ, int(nodes), node_size or None)
+        result = rcb(d1, d2, cellularity, in_situ, nodes, node_size or None)
     except InvalidInput as error:
         widgets.show_problems(error, "Please check these values")
     else:

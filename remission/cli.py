@@ -506,8 +506,8 @@ def _rcb_arguments(parser: argparse.ArgumentParser) -> None:
     case.add_argument("--d1", help="largest dimension of the residual tumour bed, mm")
     case.add_argument("--d2", help="second dimension of the tumour bed, mm")
     case.add_argument("--cellularity", help="cancer cellularity of the bed, %%")
-    case.add_argument("--in-situ", default="0", help="share of the cancer that is in situ, %%")
-    case.add_argument("--nodes", default="0", help="number of positive lymph nodes")
+    case.add_argument("--in-situ", help="share of the cancer that is in situ, %% (0 if none)")
+    case.add_argument("--nodes", help="number of positive lymph nodes (0 if none)")
     case.add_argument("--node-size", help="diameter of the largest nodal metastasis, mm")
     _output_options(parser)
 
@@ -536,7 +536,9 @@ def _rcb(args: argparse.Namespace, streams: Streams) -> int:
     if args.input is not None:
         _write(rcb_frame(_read_rcb_cases(args.input, streams)), args, streams)
         return 0
-    missing = [f"--{name}" for name in ("d1", "d2", "cellularity") if getattr(args, name) is None]
+    options = ("d1", "d2", "cellularity", "in_situ", "nodes")
+    # Nothing defaults to 0: a forgotten node count must not become "nodes negative".
+    missing = [f"--{name.replace('_', '-')}" for name in options if getattr(args, name) is None]
     if missing:
         raise InvalidInput(
             [

@@ -21,6 +21,7 @@ from remission.errors import Problems
 from remission.response import NonTargetStatus
 
 __all__ = [
+    "PLAIN_DECIMAL",
     "TOO_SMALL",
     "Lesion",
     "Size",
@@ -140,7 +141,7 @@ def exact(
             return None
         number = Fraction(decimal)
     elif isinstance(value, (str, Decimal)):
-        if isinstance(value, str) and not _PLAIN_DECIMAL.match(value):
+        if isinstance(value, str) and not PLAIN_DECIMAL.match(value):
             special = value.strip().lower().lstrip("+-") in {"nan", "inf", "infinity"}
             message = f"is {value!r}" if special else f"{value!r} is not a number"
             problems.add(where, field_name, message, fix)
@@ -175,7 +176,7 @@ def exact(
     return mm
 
 
-_PLAIN_DECIMAL = re.compile(r"^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)\s*$")
+PLAIN_DECIMAL: Final = re.compile(r"^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)\s*$")
 """A size as people type it: ASCII digits and a decimal point (no exponent, no separators)."""
 
 _MAX_DIGITS_BEFORE_POINT = 5

@@ -30,13 +30,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
-from typing import TYPE_CHECKING, TypeGuard
+from typing import TYPE_CHECKING, Final, TypeGuard
 
 if TYPE_CHECKING:  # pandas is imported only when a table is read: `import remission` stays fast
     import pandas as pd
 
 from remission.citations import SYMMANS_2007, Citation
 from remission.errors import InvalidInput, Problem, Problems
+from remission.measurements import PLAIN_DECIMAL
 
 __all__ = [
     "COLUMNS",
@@ -61,8 +62,7 @@ RCB_CITATION = Citation(SYMMANS_2007, "Methods")
 """Where the formula, the pCR definition and the class cut-offs come from."""
 
 DISPLAY_PLACES = Decimal("0.001")
-"""The index is shown, and its class decided, at 3 decimals (as the MD Anderson
-calculator displays it), so an index shown as 1.360 is RCB-I, never RCB-II."""
+"""The index is shown at 3 decimals; its class is decided on the index itself."""
 
 COLUMNS: tuple[str, ...] = (
     "d1_mm",
@@ -184,7 +184,7 @@ CLINICIAN_TEMPLATE = (
     "RCB index {index} = {rcb_class}: {meaning}. {pcr_note} "
     "Breast: d_prim = {d_prim} mm, f_inv = {f_inv}, primary term {primary}. "
     "Nodes: {nodes}. "
-    "Class decided on the index rounded to 3 decimals. Source: {citation}."
+    "Class decided on the index itself, not its 3 decimals. Source: {citation}."
 )
 NODES_POSITIVE = "{count} positive, largest metastasis {d_met} mm, nodal term {nodal}"
 NODES_NEGATIVE = "none positive, nodal term 0"
@@ -266,8 +266,8 @@ class RcbExplanation:
 class RcbResult:
     """The RCB index, its class, whether it is a pCR, and why.
 
-    ``index`` is the unrounded value; ``rounded_index`` (3 decimals) is what is
-    shown and what the class is decided on.
+    ``index`` is the unrounded value, which the class is decided on;
+    ``rounded_index`` (3 decimals) is what is shown.
     """
 
     index: float
@@ -345,10 +345,21 @@ def _number(value: object, field: str, where: str, problems: Problems) -> float 
     if math.isinf(number):
         problems.add(where, field, f"is infinite ({_shown(value)})", fix)
         return None
+    if isinstance(value, str) and not PLAIN_DECIMAL.match(value):
+        # float() also reads "１２", "1_000" and "1e1": nobody types a size that way.
+        problems.add(where, field, f"is not a plain decimal number ({_shown(value)})", fix)
+        return None
     if number < 0:
         problems.add(where, field, f"is negative ({_shown(value)})", fix)
         return None
+    if field.endswith("_mm") and 0 < number < _MIN_MM:
+        problems.add(where, field, f"is {_shown(value)}, above 0 but below {_MIN_MM} mm", fix)
+        return None
     return number
+
+
+_MIN_MM: Final = 0.001
+"""One micrometre: the smallest size above 0 (as for RECIST sizes in remission.table)."""
 
 
 def _percent(value: object, field: str, where: str, problems: Problems) -> float | None:
@@ -475,12 +486,12 @@ def _exact(given: object, value: float) -> Decimal:
 def class_for_index(index: float | int | str | Decimal) -> RcbClass:
     """Which RCB class an index falls in (Symmans et al. 2007, Methods).
 
-    The class is decided on the index rounded half-up to 3 decimals (the precision
-    the MD Anderson calculator displays), compared with the exact decimal cut-offs
-    in :data:`RCB_CLASSES`. Why: floating-point noise must not move a case across
-    a boundary, and the class must agree with the index a reader sees. So 1.36 and
-    1.3604 are RCB-I, 1.3605 is RCB-II. RCB-0 means an index of exactly 0 (pCR); any
-    positive index is at least RCB-I, even one too small to show at 3 decimals.
+    The published cut-offs apply to the index itself: RCB-I is 0 < RCB ≤ 1.36, RCB-II
+    1.36 < RCB ≤ 3.28, RCB-III above. So 1.3603 is RCB-II, although it shows as 1.360
+    at 3 decimals. Text and Decimals are compared exactly; a float through its shortest
+    decimal form, and within 1e-12 of a cut-off it counts as on it, so that floating-point
+    noise in a computed index cannot move a case across. RCB-0 is an index of exactly 0
+    (pCR).
 
     Args:
         index: the RCB index, 0 or more.
@@ -492,10 +503,10 @@ def class_for_index(index: float | int | str | Decimal) -> RcbClass:
         InvalidInput: the index is negative, not a number, or infinite.
 
     Examples:
-        >>> print(class_for_index(0), class_for_index("1.36"), class_for_index(1.3605))
+        >>> print(class_for_index(0), class_for_index("1.36"), class_for_index("1.3603"))
         RCB-0 RCB-I RCB-II
-        >>> print(class_for_index("3.28"), class_for_index("3.2805"))
-        RCB-II RCB-III
+        >>> print(class_for_index("3.28"), class_for_index(3.2800000000000002))
+        RCB-II RCB-II
     """
     problems = Problems()
     value = _number(index, "index", "RCB index", problems)
@@ -504,8 +515,27 @@ def class_for_index(index: float | int | str | Decimal) -> RcbClass:
     exact = _exact(index, value)
     if exact == 0:
         return RcbClass.RCB_0
-    shown = max(_round(exact), DISPLAY_PLACES)  # positive, so never shown as RCB-0
-    return next(band.rcb_class for band in RCB_CLASSES if band.contains(shown))
+    if not isinstance(index, (str, Decimal)):
+        for cut in _CUT_OFFS:
+            if abs(exact - cut) <= _NOISE:
+                exact = cut
+    return next(band.rcb_class for band in RCB_CLASSES if band.contains(exact))
+
+
+_CUT_OFFS: Final = tuple(
+    band.upper_inclusive
+    for band in RCB_CLASSES
+    if band.upper_inclusive  # 1.36 and 3.28
+)
+_NOISE: Final = Decimal("1e-12")
+"""How far a computed (float) index may sit from a cut-off and still count as on it."""
+
+
+def _cut_off_note(index: float, rounded: Decimal) -> str:
+    """Say which side of a cut-off an index is when its 3 decimals show the cut-off."""
+    if rounded not in _CUT_OFFS or class_for_index(index) is class_for_index(rounded):
+        return ""
+    return f" (the index is {index:.6f}, just above the {rounded.normalize()} cut-off)"
 
 
 def _describe(inputs: _Inputs) -> str:
@@ -550,7 +580,7 @@ def _compute(inputs: _Inputs) -> RcbResult:
     situation = _describe(inputs)
     rounded = _round(index)
     clinician = CLINICIAN_TEMPLATE.format(
-        index=rounded,
+        index=f"{rounded}{_cut_off_note(index, rounded)}",
         rcb_class=rcb_class,
         meaning=band.clinician,
         pcr_note=CLINICIAN_PCR_NOTES[situation],
@@ -584,11 +614,11 @@ def _compute(inputs: _Inputs) -> RcbResult:
 
 
 def rcb(  # noqa: PLR0917, RUF100 - the six inputs of the RCB calculator, in its order
-    d1_mm: NumberLike,
-    d2_mm: NumberLike,
-    cellularity_pct: NumberLike,
-    in_situ_pct: NumberLike,
-    positive_nodes: NumberLike,
+    d1_mm: NumberLike | None,
+    d2_mm: NumberLike | None,
+    cellularity_pct: NumberLike | None,
+    in_situ_pct: NumberLike | None,
+    positive_nodes: NumberLike | None,
     largest_node_met_mm: NumberLike | None,
 ) -> RcbResult:
     """Residual Cancer Burden index, class and pCR (Symmans et al. 2007, Methods).
@@ -601,8 +631,8 @@ def rcb(  # noqa: PLR0917, RUF100 - the six inputs of the RCB calculator, in its
     lymph nodes (ypT0/ypTis ypN0; Symmans et al. 2007, Methods). In situ disease
     alone still counts as pCR: ``in_situ_pct`` 100 makes f_inv 0. A zero tumour bed
     with positive nodes is *not* pCR: it gets the nodal term only. pCR is exactly
-    RCB-0, an index of 0. The class is decided on the index rounded to 3 decimals
-    (see :func:`class_for_index`).
+    RCB-0, an index of 0. The class is decided on the index itself, not on the
+    3 decimals shown (see :func:`class_for_index`).
 
     Every input is checked and every problem reported at once. Besides bad numbers
     (missing, non-numeric, NaN, infinite, negative, a percentage above 100, a

@@ -38,6 +38,7 @@ from enum import StrEnum
 
 from remission.citations import FOUNDING_DOCUMENT, GREENBERG_1996, Citation
 from remission.errors import InvalidInput, Problems
+from remission.measurements import PLAIN_DECIMAL
 
 __all__ = [
     "DISTANT_CITATION",
@@ -145,14 +146,14 @@ SITES: tuple[Site, ...] = (
     Site(
         "chest wall",
         _LOCAL,
-        ("chest", "chest wall tissue", "chest wall muscle", "pectoral muscle"),
+        ("chest wall tissue", "chest wall muscle", "pectoral muscle"),
         LOCAL_CITATION,
         other_side_kind=_DISTANT,
     ),
     Site(
         "skin of the chest wall",
         _LOCAL,
-        ("skin", "chest wall skin", "skin of chest wall", "chest skin", "breast skin"),
+        ("chest wall skin", "skin of chest wall", "chest skin", "breast skin"),
         LOCAL_CITATION,
         other_side_kind=_DISTANT,
     ),
@@ -460,10 +461,8 @@ def _days(value: object, problems: Problems) -> int | None:
     fix = "enter the number of days since remission as a whole number of 0 or more"
     number: float | None = None
     if isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            number = None
+        # float() would also read "１２" and "1_0": a day count is typed in ASCII digits.
+        number = float(value.strip()) if PLAIN_DECIMAL.match(value) else None
     elif isinstance(value, numbers.Real | Decimal) and not isinstance(value, bool):
         number = float(value)
     if number is None or not math.isfinite(number):
@@ -486,6 +485,18 @@ def _time_text(days: int) -> str:
     years = f"{days / 365.25:.1f}"
     template = next((text for bound, text in TIME_TEXT if days < bound), TIME_TEXT_YEARS)
     return template.format(days=days, months=months, years=years)
+
+
+def _stated_side(organ: str, site: Site) -> str | None:
+    """Say "same" or "other" when the site's words name a side (ipsilateral, contralateral)."""
+    if site.other_side_kind is None and not site.name.startswith("opposite"):
+        return None  # "other organ" names no side
+    words = set(re.split(r"[\s_-]+", organ.strip().lower()))
+    if words & {"contralateral", "other", "opposite"}:
+        return "other"
+    if words & {"ipsilateral", "same", "treated"}:
+        return "same"
+    return None
 
 
 def classify_recurrence(
@@ -564,6 +575,17 @@ def classify_recurrence(
     found_side = _side(side, "side", problems)
     found_primary = _side(primary_side, "primary_side", problems)
     days = _days(days_since_remission, problems)
+    if site is not None and found_side is not None and found_primary is not None:
+        stated = _stated_side(organ, site)
+        given = "same" if found_side is found_primary else "other"
+        if stated is not None and stated != given:
+            problems.add(
+                "recurrence",
+                "side",
+                f"is {found_side} with the first cancer on the {found_primary}: the {given} "
+                f"side, but {organ.strip()!r} says the {stated} side",
+                "correct the side, the primary side or the site, so that they agree",
+            )
     if site is None or problems:
         raise InvalidInput(problems.items)
 

@@ -21,8 +21,16 @@ def test_renders_with_the_class_table() -> None:
     assert "RCB-III" in at.dataframe[0].value["class"].tolist()
 
 
-def test_pcr() -> None:
+def test_an_untouched_form_asks_for_the_values_not_a_false_pcr() -> None:
     at = run()
+    assert not at.exception
+    assert not any(m.value.startswith("## RCB") for m in at.markdown), "no result is shown"
+    assert at.error, "a problem is shown"
+    assert "is missing" in at.error[0].value
+
+
+def test_pcr() -> None:
+    at = run(rcb_d1=0, rcb_d2=0, rcb_ca=0, rcb_cis=0, rcb_ln=0)
     assert not at.exception
     assert any("RCB-0 — pathological complete response" in m.value for m in at.markdown)
 

@@ -157,13 +157,23 @@ def test_not_pcr_with_invasive_cancer_in_breast_and_no_nodes() -> None:
     assert result.terms.nodal_term == 0.0
 
 
-def test_not_pcr_for_a_tiny_residual_too_small_to_show() -> None:
+def test_not_pcr_for_the_smallest_residual() -> None:
     """A real residual must not underflow to 0, or it would read as pCR."""
-    result = rcb("1e-300", "1e-300", "1e-300", 0, 0, None)
-    assert result.pcr is False
-    assert result.index > 0
-    assert result.rounded_index == Decimal("0.000")
-    assert result.rcb_class is RcbClass.RCB_I
+    # d_prim 0.001 mm, f_inv 1e-8: 1.4 × (1e-11)^0.17 = 1.4 × e^(−4.3047) = 0.0189.
+    result = rcb("0.001", "0.001", "0.000001", 0, 0, None)
+    assert (result.pcr, result.rcb_class) == (False, RcbClass.RCB_I)
+    assert result.rounded_index == Decimal("0.019")
+
+
+def test_sizes_below_a_micrometre_and_odd_numbers_are_refused() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        rcb("0.0001", "1e1", "１２", 0, "1_0", None)
+    assert [(p.field, p.message) for p in caught.value.problems] == [
+        ("d1_mm", "is '0.0001', above 0 but below 0.001 mm"),
+        ("d2_mm", "is not a plain decimal number ('1e1')"),
+        ("cellularity_pct", "is not a plain decimal number ('１２')"),
+        ("positive_nodes", "is not a plain decimal number ('1_0')"),
+    ]
 
 
 # --- class boundaries, both sides (decided at 3 decimals, half up) ----------------
@@ -181,12 +191,13 @@ def test_not_pcr_for_a_tiny_residual_too_small_to_show() -> None:
         (Decimal("1.36"), RcbClass.RCB_I),
         (math.nextafter(1.36, 2), RcbClass.RCB_I),  # float noise above 1.36 stays RCB-I
         (math.nextafter(1.36, 0), RcbClass.RCB_I),
-        ("1.3604999", RcbClass.RCB_I),
-        ("1.3605", RcbClass.RCB_II),
+        # Above the cut-off is the next class, even where 3 decimals show the cut-off.
+        ("1.3600001", RcbClass.RCB_II),
+        ("1.3604999", RcbClass.RCB_II),
         ("1.361", RcbClass.RCB_II),
         ("3.28", RcbClass.RCB_II),
         (math.nextafter(3.28, 4), RcbClass.RCB_II),  # float noise above 3.28 stays RCB-II
-        ("3.2804999", RcbClass.RCB_II),
+        ("3.2800001", RcbClass.RCB_III),
         ("3.2805", RcbClass.RCB_III),
         ("3.281", RcbClass.RCB_III),
         (10, RcbClass.RCB_III),
@@ -200,8 +211,11 @@ def test_class_for_index_boundaries(index: float | str | Decimal, expected: RcbC
     ("d_met", "index", "expected"),
     [
         # LN = 1, no breast term: index = (4 * 0.25 * d_met) ** 0.17 = d_met ** 0.17
-        # 6.11: e^(0.17 * 1.809927) = e^0.307688 = 1.360276 -> 1.360, RCB-I
-        (6.11, 1.360, RcbClass.RCB_I),
+        # 6.10: e^(0.17 * 1.808289) = e^0.307409 = 1.359897 -> 1.360, RCB-I
+        (6.10, 1.360, RcbClass.RCB_I),
+        # 6.11: e^(0.17 * 1.809927) = e^0.307688 = 1.360276 -> shown 1.360, but above 1.36:
+        # RCB-II (Symmans et al. 2007: RCB-II is 1.36 < RCB <= 3.28)
+        (6.11, 1.360, RcbClass.RCB_II),
         # 6.12: e^(0.17 * 1.811562) = e^0.307966 = 1.360654 -> 1.361, RCB-II
         (6.12, 1.361, RcbClass.RCB_II),
     ],
@@ -210,6 +224,8 @@ def test_rcb_either_side_of_1_36(d_met: float, index: float, expected: RcbClass)
     result = rcb(0, 0, 0, 0, 1, d_met)
     assert result.rounded_index == Decimal(str(index))
     assert result.rcb_class is expected
+    above = "(the index is 1.360276, just above the 1.36 cut-off)"
+    assert (above in result.explanation.clinician) is (d_met == 6.11)
 
 
 @pytest.mark.parametrize(
@@ -411,7 +427,7 @@ def test_frame_names_missing_columns() -> None:
 
 # --- properties --------------------------------------------------------------------
 
-sizes = st.floats(min_value=0, max_value=300, allow_nan=False)
+sizes = st.just(0.0) | st.floats(min_value=0.001, max_value=300, allow_nan=False)
 percents = st.floats(min_value=0, max_value=100, allow_nan=False)
 counts = st.integers(min_value=0, max_value=60)
 

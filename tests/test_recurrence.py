@@ -39,7 +39,7 @@ NEW = RecurrenceKind.NEW_PRIMARY
         ("breast", "left", "left", LOCAL, "breast"),
         ("same breast", "right", "right", LOCAL, "breast"),
         ("chest wall", "left", "left", LOCAL, "chest wall"),
-        ("skin", "left", "left", LOCAL, "skin of the chest wall"),
+        ("chest wall skin", "left", "left", LOCAL, "skin of the chest wall"),
         ("scar", "left", "left", LOCAL, "mastectomy scar"),
         ("mastectomy scar", None, None, LOCAL, "mastectomy scar"),
         # regional: nearby nodes on the same side
@@ -55,7 +55,7 @@ NEW = RecurrenceKind.NEW_PRIMARY
         ("chest wall", "right", "left", DISTANT, "chest wall"),
         # named relative to the primary
         ("other breast", None, None, NEW, "opposite breast"),
-        ("contralateral breast", "left", "left", NEW, "opposite breast"),
+        ("contralateral breast", "right", "left", NEW, "opposite breast"),
         ("contralateral axillary node", None, None, DISTANT, "opposite axillary lymph nodes"),
         # distant: bones, liver, lungs, brain, other organs and non-regional nodes
         ("bone", None, None, DISTANT, "bone"),
@@ -293,10 +293,42 @@ def test_brief_synonyms_are_known() -> None:
         "internal mammary",
         "breast",
         "chest wall",
-        "skin",
+        "chest wall skin",
         "scar",
     ):
         assert find_site(word) is not None, word
+
+
+@pytest.mark.parametrize("word", ["skin", "chest"])
+def test_words_that_could_be_local_or_distant_are_not_guessed(word: str) -> None:
+    # "skin" may be skin of the chest wall (local) or a skin metastasis anywhere
+    # (distant); "chest" may be the chest wall or the lung or pleura.
+    assert find_site(word) is None
+    with pytest.raises(InvalidInput, match="not a known site"):
+        classify_recurrence(word)
+
+
+@pytest.mark.parametrize(
+    ("organ", "side", "primary_side"),
+    [
+        ("ipsilateral breast", "right", "left"),
+        ("contralateral axilla", "left", "left"),
+        ("contralateral breast", "left", "left"),
+    ],
+)
+def test_a_site_that_names_a_side_must_agree_with_the_sides(
+    organ: str, side: str, primary_side: str
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        classify_recurrence(organ, side=side, primary_side=primary_side)
+    [problem] = caught.value.problems
+    assert problem.field == "side"
+    assert f"but {organ!r} says the" in problem.message
+
+
+def test_a_day_count_in_other_digits_is_refused() -> None:
+    with pytest.raises(InvalidInput, match="days_since_remission"):
+        classify_recurrence("scar", days_since_remission="１２")
 
 
 def test_side_matters_only_for_breast_chest_and_regional_nodes() -> None:
