@@ -24,10 +24,15 @@ RECIST 1.1 supplement:
   elapsed days before counting (day 1 → 0, day −1 → −1): otherwise every interval across
   the first dose would be one day too long.
 * New lesions (``TUSTRESC = NEW``) are read from their TR records (a ``TUMSTATE`` or a
-  measurement) at the visits where TR has them.
-* A visit is ``VISIT`` (else ``VISITNUM``). One reader's series is read: with several
-  evaluators (``TREVAL``/``TREVALID``), the accepted records (``TRACPTFL = Y``) or the
-  evaluator chosen; several evaluators with neither are refused, never mixed.
+  measurement) at the visits where TR has them; one that TU identifies and TR never
+  assesses counts as found at its TU visit (``VISITNUM``, else ``VISIT``), with a note.
+  Two TU records identifying one lesion differently are a problem.
+* A visit is its ``VISITNUM`` (else its ``VISIT``): ``VISIT`` only labels it, and
+  unscheduled visits often share one (they are then told apart as "UNSCHEDULED
+  (VISITNUM 2.1)" in the long table; RS and ADRS keep the SDTM values). One reader's
+  series is read: with several evaluators (``TREVAL``/``TREVALID``), the accepted
+  records (``TRACPTFL = Y``; a note says when they take different readers at different
+  visits) or the evaluator chosen; several evaluators with neither are refused.
 
 Writing: ``RS`` records (``OVRLRESP``, ``TRGRESP``, ``NTRGRESP`` with ``RSSTRESC`` in
 CDISC codes) and ``ADRS`` parameters ``OVR`` (per visit), ``BOR`` and ``CBOR`` (best
@@ -293,11 +298,15 @@ def read_sdtm(
     tu_frame, tu_rows = _reader(tu_frame, tu_rows, "TU", evaluator, required=False)
     tr_frame, tr_rows = _reader(tr_frame, tr_rows, "TR", evaluator, required=True)
 
+    mixed = _mixed_readers(tr_frame, tr_rows) if evaluator is None else []
     lesions = _lesions(tu_frame, tu_rows, problems)
 
     records, visit_info = _fold_results(tr_frame, tr_rows, lesions, problems)
     problems += _unmeasured_targets(tu_frame, tu_rows, records)
+    found_in_tu, tu_problems = _new_in_tu_only(tu_frame, tu_rows, records, visit_info)
+    problems += tu_problems
     notes, order_problems = _date_visits(visit_info)
+    notes = mixed + found_in_tu + notes
     found = _by_subject(problems + order_problems)
     tr_rows_of = Counter(_text(tr_frame, "USUBJID"))
     excluded = _leave_out(found, tr_rows_of, records, visit_info)
@@ -317,8 +326,8 @@ def read_sdtm(
     if table.excluded:  # rare: check what is left once more, so that rows match again
         table = read_table(long)
     visits = pd.DataFrame(
-        [{"USUBJID": s, "VISIT": v, **info} for (s, v), info in visit_info.items()],
-        columns=["USUBJID", "VISIT", "STUDYID", "VISITNUM", "DY", "DTC", "DATE", "DATEF"],
+        [{"USUBJID": s, "LABEL": v, **info} for (s, v), info in visit_info.items()],
+        columns=["USUBJID", "VISIT", "LABEL", "STUDYID", "VISITNUM", "DY", "DTC", "DATE", "DATEF"],
     )
     return SdtmStudy(long, visits, MappingProxyType(sources), tuple(notes), excluded, table)
 
@@ -338,7 +347,9 @@ def _fold_results(
     link = _text(tr_frame, "TRLNKID")
     test = [t.upper() for t in _text(tr_frame, "TRTESTCD")]
     visitnum = _text(tr_frame, "VISITNUM")
-    visit = [v or f"VISITNUM {n}" for v, n in zip(_text(tr_frame, "VISIT"), visitnum, strict=True)]
+    text = [v or f"VISITNUM {n}" for v, n in zip(_text(tr_frame, "VISIT"), visitnum, strict=True)]
+    # VISITNUM identifies a visit; VISIT only labels it (unscheduled visits share one).
+    visit = [f"VISITNUM {n}" if n else v for v, n in zip(text, visitnum, strict=True)]
     dtc = [d[:10] for d in _text(tr_frame, "TRDTC")]
     dy = _text(tr_frame, "TRDY")
     studyid = _text(tr_frame, "STUDYID")
@@ -365,17 +376,44 @@ def _fold_results(
             )
             continue
         info = visit_info.setdefault(
-            (key[0], key[1]), {"STUDYID": "", "VISITNUM": visitnum[i], "DY": "", "DTC": ""}
+            (key[0], key[1]),
+            {"STUDYID": "", "VISIT": text[i], "VISITNUM": visitnum[i], "DY": "", "DTC": ""},
         )
         info["STUDYID"] = info["STUDYID"] or studyid[i]
-        info["DY"] = info["DY"] or dy[i]
+        info["DY"] = _earlier_day(info["DY"], dy[i])
         info["DTC"] = _earlier(info["DTC"], dtc[i])
         record = records.setdefault(key, {"rows": [], "role": lesion[0], "organ": lesion[1]})
         rows = record["rows"]
         assert isinstance(rows, list)  # noqa: S101 - narrowed for mypy
         rows.append(row)
         problems += results.fold(record, i, code, where)
-    return records, visit_info
+    return _labelled(records, visit_info)
+
+
+def _labelled(
+    records: Mapping[tuple[str, str, str], dict[str, object]],
+    visit_info: Mapping[tuple[str, str], dict[str, str]],
+) -> tuple[dict[tuple[str, str, str], dict[str, object]], dict[tuple[str, str], dict[str, str]]]:
+    """Name each visit by its VISIT, adding the VISITNUM where two visits share a VISIT."""
+    shared = Counter((subject, info["VISIT"]) for (subject, _), info in visit_info.items())
+    label = {
+        key: info["VISIT"]
+        if shared[(key[0], info["VISIT"])] == 1 or key[1] == info["VISIT"]
+        else f"{info['VISIT']} ({key[1]})"
+        for key, info in visit_info.items()
+    }
+    return (
+        {(s, label[(s, v)], link): record for (s, v, link), record in records.items()},
+        {(s, label[(s, v)]): info for (s, v), info in visit_info.items()},
+    )
+
+
+def _earlier_day(known: str, other: str) -> str:
+    """A visit's study day: that of its earliest scan (as the date is), whatever the order."""
+    try:
+        return other if not known or float(other) < float(known) else known
+    except ValueError:
+        return known or other
 
 
 def _unmeasured_targets(
@@ -401,6 +439,62 @@ def _unmeasured_targets(
         )
         if word.upper() == "TARGET" and subject in subjects and (subject, link) not in measured
     ]
+
+
+def _new_in_tu_only(
+    tu: pd.DataFrame,
+    rows: np.ndarray,
+    records: dict[tuple[str, str, str], dict[str, object]],
+    visit_info: Mapping[tuple[str, str], Mapping[str, str]],
+) -> tuple[list[str], list[Problem]]:
+    """NEW lesions that TU identifies and TR never assesses, for the subjects TR has.
+
+    A TU record of a new lesion says it was found at its visit (SDTMIG TU: the visit of
+    identification), which is progression (RECIST 1.1 section 4.3.5); left out, it would
+    be missed. It is counted as present at that visit, matched by VISITNUM (else VISIT),
+    and a note says so; with no such visit in TR it is a problem.
+    """
+    seen = {(subject, link) for subject, _, link in records}
+    subjects = {subject for subject, _, _ in records}
+    visits: dict[tuple[str, str], str] = {}
+    for (subject, label), info in visit_info.items():
+        visits[(subject, f"#{_number(info['VISITNUM'])}")] = label
+        visits.setdefault((subject, info["VISIT"].strip().upper()), label)
+    notes: list[str] = []
+    problems: list[Problem] = []
+    for subject, link, word, location, number, visit, row in zip(
+        _text(tu, "USUBJID"),
+        _text(tu, "TULNKID"),
+        _either(_text(tu, "TUSTRESC"), _text(tu, "TUORRES")),
+        _text(tu, "TULOC"),
+        _text(tu, "VISITNUM"),
+        _text(tu, "VISIT"),
+        rows.tolist(),
+        strict=True,
+    ):
+        if word.upper() != "NEW" or subject not in subjects or (subject, link) in seen:
+            continue
+        at = visits.get((subject, f"#{_number(number)}")) if number else None
+        at = at or visits.get((subject, visit.strip().upper()))
+        if at is None:
+            problems.append(
+                Problem(
+                    f"TU row {row} (USUBJID {subject})",
+                    "TULNKID",
+                    f"new lesion {link!r} has no TR result, and its VISIT/VISITNUM names no "
+                    "visit in TR",
+                    "add its TUMSTATE result to TR at the visit it was found, or give its TU "
+                    "record that visit's VISITNUM",
+                )
+            )
+            continue
+        records[(subject, at, link)] = {"rows": [], "role": "new", "organ": location}
+        seen.add((subject, link))
+        notes.append(
+            f"USUBJID {subject}, {at}: new lesion {link!r} is in TU (row {row}) but has no "
+            "TR result; it is counted as found at that visit (RECIST 1.1 section 4.3.5)"
+        )
+    return notes, problems
 
 
 _SUBJECT: Final = re.compile(r"\(USUBJID (?P<subject>.*)\)$")
@@ -532,6 +626,7 @@ def _lesions(
     """Each (subject, lesion link) from TU: its role and location (None: invalid in TU)."""
     role_text = _either(_text(tu, "TUSTRESC"), _text(tu, "TUORRES"))
     lesions: dict[tuple[str, str], tuple[str, str] | None] = {}
+    first_row: dict[tuple[str, str], int] = {}
     for subject, link, role, location, row in zip(
         _text(tu, "USUBJID"),
         _text(tu, "TULNKID"),
@@ -561,8 +656,28 @@ def _lesions(
                 )
             )
             lesions[(subject, link)] = None  # reported once here, not at every TR row
+        elif (subject, link) in first_row and lesions[(subject, link)] not in (
+            None,
+            (word, location),
+        ):
+            # Two identifications of one lesion that disagree: which is right is not ours
+            # to guess (a target read as non-target changes every sum).
+            earlier = lesions[(subject, link)]
+            assert earlier is not None  # noqa: S101 - narrowed for mypy
+            problems.append(
+                Problem(
+                    where,
+                    "TUSTRESC/TULOC",
+                    f"lesion {link!r} is {role.upper()} at {location or 'no location'} here, but "
+                    f"{earlier[0].upper()} at {earlier[1] or 'no location'} in TU row "
+                    f"{first_row[(subject, link)]}",
+                    "keep one identification per lesion (or give the two lesions different "
+                    "TULNKIDs)",
+                )
+            )
         else:
             lesions.setdefault((subject, link), (word, location))
+            first_row.setdefault((subject, link), row)
     return lesions
 
 
@@ -626,6 +741,30 @@ def _reader(
         return frame, rows
     names = sorted({label for subject in mixed for label in seen[subject]})
     return _refuse_mixed(domain, mixed, names)
+
+
+def _mixed_readers(tr: pd.DataFrame, rows: np.ndarray) -> list[str]:
+    """A note for each subject whose accepted records (TRACPTFL) come from several readers.
+
+    Adjudication may accept different readers at different visits; the series is then
+    read as accepted, but RECIST compares each reader's sums with that reader's own
+    baseline, so the note says how to read one reader's series instead.
+    """
+    first: dict[str, dict[str, int]] = {}
+    for subject, (label, _), row in zip(
+        _text(tr, "USUBJID"), _evaluators(tr, "TR"), rows.tolist(), strict=True
+    ):
+        if label:
+            first.setdefault(subject, {}).setdefault(label, int(row))
+    return [
+        f"USUBJID {subject}: the accepted TR records (TRACPTFL = Y) come from "
+        f"{len(readers)} evaluators ({', '.join(readers)}; TR rows "
+        f"{', '.join(str(r) for r in readers.values())}), so one reader's sums are compared "
+        "with another's baseline; to follow one reader against their own baseline, choose "
+        "that evaluator (--evaluator, evaluator=, or the app's Evaluator field)"
+        for subject, readers in first.items()
+        if len(readers) > 1
+    ]
 
 
 def _refuse_mixed(domain: str, subjects: list[str], names: list[str]) -> NoReturn:
@@ -701,6 +840,15 @@ class _Results:
                     where, "TRSTRESN", f"{number!r} is not a number", "give the size as a number"
                 )
             ]
+        if parsed < 0:
+            return [
+                Problem(
+                    where,
+                    "TRSTRESN",
+                    f"is negative ({number})",
+                    "give the measured size, or 0 for a lesion that has disappeared",
+                )
+            ]
         if unit not in ("mm", "cm"):
             return [
                 Problem(
@@ -720,7 +868,7 @@ class _Results:
                     f"is {value[0]} {unit}, but this lesion's {test} at this visit is also "
                     f"recorded as {earlier[0]} {earlier[1]}",
                     "keep one result per lesion, test and visit (two scans at one visit need "
-                    "two VISIT labels; several readers need TREVAL/TREVALID)",
+                    "two VISITNUMs; several readers need TREVAL/TREVALID)",
                 )
             ]
         record[test] = value
@@ -753,7 +901,7 @@ class _Results:
                     f"is {result!r}, but this lesion's state at this visit is also recorded "
                     f"as {earlier!r}",
                     "keep one state per lesion and visit (two scans at one visit need two "
-                    "VISIT labels; several readers need TREVAL/TREVALID)",
+                    "VISITNUMs; several readers need TREVAL/TREVALID)",
                 )
             ]
         record["status"] = state
@@ -767,6 +915,17 @@ def _long(
     visit_info: Mapping[tuple[str, str], dict[str, str]],
 ) -> tuple[pd.DataFrame, dict[int, tuple[int, ...]]]:
     use_dates = all(info["DATE"] for info in visit_info.values())
+    # Read by days, a subject with dates but no TRDY is counted from its first date.
+    first_dated: dict[str, date] = {}
+    undated: set[str] = set()
+    for (subject, _), info in visit_info.items():
+        if not _FULL_DATE.fullmatch(info["DATE"]):
+            undated.add(subject)
+        elif not info["DY"]:
+            when = date.fromisoformat(info["DATE"])
+            first_dated[subject] = min(first_dated.get(subject, when), when)
+    for subject in undated:
+        first_dated.pop(subject, None)
     rows: list[dict[str, object]] = []
     sources: dict[int, tuple[int, ...]] = {}
     for (subject, visit, link), record in records.items():
@@ -793,6 +952,8 @@ def _long(
             row[f"perpendicular_{perp[1]}"] = perp[0]
         if use_dates:
             row["date"] = info["DATE"]
+        elif subject in first_dated:
+            row["day"] = str((date.fromisoformat(info["DATE"]) - first_dated[subject]).days)
         else:
             row["day"] = _elapsed(info["DY"])
         sources[len(rows) + 2] = tuple(record["rows"])  # type: ignore[arg-type]
@@ -884,7 +1045,7 @@ def _table(study: SdtmStudy) -> Table:
 
 def _to_tr(problem: Problem, sources: Mapping[int, tuple[int, ...]]) -> Problem:
     found = re.match(r"row (\d+)(.*)$", problem.where)
-    if not found or int(found.group(1)) not in sources:
+    if not found or not sources.get(int(found.group(1))):
         return problem
     rows = ", ".join(map(str, sources[int(found.group(1))]))
     rest = found.group(2).replace("(patient ", "(USUBJID ")
@@ -895,14 +1056,35 @@ def _to_tr(problem: Problem, sources: Mapping[int, tuple[int, ...]]) -> Problem:
         lambda m: f"TR row {sources.get(int(m.group(1)), (m.group(1),))[0]}",
         problem.message,
     )
-    return Problem(where, problem.field, message, problem.fix)
+    return Problem(where, _SDTM_NAMES.get(problem.field, problem.field), message, problem.fix)
+
+
+_SDTM_NAMES: Final = MappingProxyType(
+    {
+        "patient": "USUBJID",
+        "visit": "VISIT",
+        "day": "TRDY",
+        "date": "TRDTC",
+        "lesion": "TRLNKID",
+        "role": "TUSTRESC",
+        "size_mm": "TRSTRESN",
+        "size_cm": "TRSTRESN",
+        "perpendicular_mm": "TRSTRESN",
+        "perpendicular_cm": "TRSTRESN",
+        "node": "TULOC",
+        "organ": "TULOC",
+        "status": "TRSTRESC",
+    }
+)
+"""The long table's columns as the SDTM variables they come from, for problems."""
 
 
 # --------------------------------------------------------------------------- writing
 
 
 def _visit_columns(study: SdtmStudy, frame: pd.DataFrame) -> pd.DataFrame:
-    info = study.visits.rename(columns={"USUBJID": "patient", "VISIT": "visit"})
+    """Each result row with its visit's SDTM variables (VISIT, VISITNUM, DY, dates)."""
+    info = study.visits.rename(columns={"USUBJID": "patient", "LABEL": "visit"})
     keyed = frame.assign(patient=frame["patient"].astype(str), visit=frame["visit"].astype(str))
     return keyed.merge(info, on=["patient", "visit"], how="left")
 
@@ -914,6 +1096,7 @@ def to_rs(
 
     ``RSCAT`` is the criteria's title; ``RSEVALID`` names remission (the evaluator is
     this program, not a reader); ``RSDY`` is the study day TR records for the visit.
+    ``studyid`` fills ``STUDYID`` where TR has none.
     """
     chosen = get_criteria(criteria)
     visits = _visit_columns(study, classify_frame(_table(study), criteria=chosen))
@@ -926,7 +1109,7 @@ def to_rs(
                 continue
             rows.append(
                 {
-                    "STUDYID": studyid or rec.STUDYID or "",
+                    "STUDYID": rec.STUDYID or studyid or "",
                     "DOMAIN": "RS",
                     "USUBJID": rec.patient,
                     "RSTESTCD": code,
@@ -937,7 +1120,7 @@ def to_rs(
                     "RSEVAL": "",
                     "RSEVALID": f"REMISSION {__version__}",
                     "VISITNUM": _number(rec.VISITNUM),
-                    "VISIT": rec.visit,
+                    "VISIT": rec.VISIT,
                     "RSDTC": rec.DTC or "",
                     "RSDY": _number(rec.DY),
                 }
@@ -990,8 +1173,11 @@ def to_adrs(
     sd_min_days: int | str = "criteria",
     max_ne_between: int = 1,
     accept_sd: bool = False,
+    studyid: str | None = None,
 ) -> pd.DataFrame:
     """ADaM ADRS: ``OVR`` per visit, ``BOR`` (no confirmation) and ``CBOR`` (confirmed).
+
+    ``studyid`` fills ``STUDYID`` where TR has none.
 
     ``CBOR`` uses ``confirmation_days``, or 28 days when neither it nor the criteria
     ask for confirmation (admiralonco's default; RECIST 1.1 section 4.4.3). A subject
@@ -1004,7 +1190,7 @@ def to_adrs(
     label = f"({chosen.title}, remission)"
     rows: list[dict[str, object]] = [
         {
-            "STUDYID": rec.STUDYID or "",
+            "STUDYID": rec.STUDYID or studyid or "",
             "USUBJID": rec.patient,
             "PARAMCD": "OVR",
             "PARAM": f"Overall Response {label}",
@@ -1014,7 +1200,7 @@ def to_adrs(
             "ADT": rec.DATE or "",
             "ADTF": rec.DATEF or "",
             "ADY": _number(rec.DY),
-            "VISIT": rec.visit,
+            "VISIT": rec.VISIT,
             "VISITNUM": _number(rec.VISITNUM),
         }
         for rec in visits.itertuples(index=False)
@@ -1041,7 +1227,7 @@ def to_adrs(
             value = "MISSING" if rec.assessments == 0 else str(rec.best_response)
             rows.append(
                 {
-                    "STUDYID": info.get("STUDYID", ""),
+                    "STUDYID": info.get("STUDYID") or studyid or "",
                     "USUBJID": str(rec.patient),
                     "PARAMCD": code,
                     "PARAM": f"{name} {label}",
@@ -1082,7 +1268,7 @@ def _best_visit(
             "DATE": first["DATE"] or "",
             "DATEF": first["DATEF"] or "",
             "DY": _number(first["DY"]),
-            "visit": first["visit"],
+            "visit": first["VISIT"],
             "VISITNUM": _number(first["VISITNUM"]),
         }
     )
@@ -1153,6 +1339,8 @@ def audit(
         {
             "USUBJID": np.asarray(_text(rs_frame, "USUBJID"), dtype=object)[keep],
             "VISIT": np.asarray(visit, dtype=object)[keep],
+            "VISITNUM": np.asarray(_text(rs_frame, "VISITNUM"), dtype=object)[keep],
+            "RSVISIT": np.asarray(_text(rs_frame, "VISIT"), dtype=object)[keep],
             "RSDY": np.asarray(_text(rs_frame, "RSDY"), dtype=object)[keep],
             "RSDTC": np.asarray(_text(rs_frame, "RSDTC"), dtype=object)[keep],
             "recorded": np.asarray([x.upper() for x in result], dtype=object)[keep],
@@ -1162,7 +1350,7 @@ def audit(
     ours = pd.DataFrame(
         {
             "USUBJID": visits["patient"].astype(str),
-            "VISIT": visits["visit"].astype(str),
+            "VISIT": visits["VISIT"].astype(str),
             "VISITNUM": visits["VISITNUM"],
             "TRDY": visits["DY"],
             "TRDTC": visits["DTC"],
@@ -1171,7 +1359,18 @@ def audit(
             "baseline": visits["rule"].astype(str) == "baseline",
         }
     )
-    merged = ours.merge(recorded, on=["USUBJID", "VISIT"], how="outer", indicator="found")
+    # A visit is its VISITNUM when both sides give one (VISIT is only a label, and
+    # unscheduled visits share theirs); else its VISIT, in any case.
+    by_number = all(_number(n) is not None for n in [*recorded["VISITNUM"], *ours["VISITNUM"]])
+    for side in (recorded, ours):
+        side["_visit"] = (
+            side["VISITNUM"].map(_number)
+            if by_number
+            else side["VISIT"].astype(str).str.strip().str.upper()
+        )
+    merged = ours.merge(
+        recorded, on=["USUBJID", "_visit"], how="outer", indicator="found", suffixes=("", "_rs")
+    )
     merged = merged[~(merged["baseline"].fillna(False).astype(bool) & merged["recorded"].isna())]
     rows = []
     for rec in merged.itertuples(index=False):
@@ -1192,8 +1391,10 @@ def audit(
         rows.append(
             {
                 "USUBJID": rec.USUBJID,
-                "VISIT": rec.VISIT,
-                "VISITNUM": _number(rec.VISITNUM),
+                "VISIT": _first_text(rec.RSVISIT, rec.VISIT, rec.VISIT_rs),
+                "VISITNUM": _number(rec.VISITNUM)
+                if _number(rec.VISITNUM) is not None
+                else _number(rec.VISITNUM_rs),
                 "RSDY": _number(rec.RSDY) if not _missing(rec.RSDY) else _number(rec.TRDY),
                 "RSDTC": _first_text(rec.RSDTC, rec.TRDTC),
                 "recorded": rec_value,

@@ -444,7 +444,12 @@ def _cdisc(args: argparse.Namespace, streams: Streams) -> int:
     if args.to == "long":
         frame = study.long
     elif args.to == "adrs":
-        frame = cdisc.to_adrs(study, criteria=args.criteria, **_series_kwargs(args))  # type: ignore[arg-type]
+        frame = cdisc.to_adrs(
+            study,
+            criteria=args.criteria,
+            studyid=args.study,
+            **_series_kwargs(args),  # type: ignore[arg-type]
+        )
     else:
         frame = cdisc.to_rs(study, criteria=args.criteria, studyid=args.study)
     _write(frame, args, streams)

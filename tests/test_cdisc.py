@@ -204,11 +204,11 @@ def test_problems_name_tu_and_tr_rows() -> None:
 
 def test_table_problems_are_named_by_tr_row() -> None:
     tr = pd.read_csv(TR, dtype=str, keep_default_na=False)
-    tr.loc[4, "TRSTRESN"] = "-30"  # 01-001 week 6 T01
+    tr.loc[4, "TRSTRESN"] = "0.0001"  # 01-001 week 6 T01: caught by the table's check
     with pytest.raises(InvalidInput) as caught:
         to_rs(read_sdtm(TU, tr))
     assert str(caught.value.problems[0]).startswith(
-        "TR row 6 (USUBJID 01-001), size_mm: is negative (-30.0)"
+        "TR row 6 (USUBJID 01-001), TRSTRESN: is 0.0001, above 0 but below 0.001 mm"
     )
 
 
@@ -414,7 +414,7 @@ def test_without_keep_going_every_problem_stops_the_reading() -> None:
         read_sdtm(TU, _broken_tr())
     assert {(p.field, p.where.split(" (")[1]) for p in caught.value.problems} == {
         ("TRLNKID", "USUBJID 01-003)"),
-        ("size_mm", "USUBJID 01-001)"),
+        ("TRSTRESN", "USUBJID 01-001)"),
     }
 
 
@@ -429,7 +429,7 @@ def test_keep_going_reads_the_subjects_whose_records_are_fine() -> None:
     assert left_out["01-003"].rows == 4
     (negative,) = left_out["01-001"].problems
     assert negative.where.startswith("TR row ")
-    assert negative.message == "is negative (-30.0)"
+    assert negative.message == "is negative (-30)"
     assert _overall(to_rs(study, criteria="recist1.1")) == ["PR", "CR", "PD"]
 
 
@@ -547,3 +547,161 @@ def test_an_equivocal_finding_is_not_yet_progression(role: str, expected: str) -
     )
     study = read_sdtm(tu, pd.concat([tr, extra], ignore_index=True))
     assert _overall(to_rs(study, criteria="recist1.1")) == [expected]
+
+
+def _visits_tr(rows: Sequence[tuple[str, str, float, int]]) -> pd.DataFrame:
+    """One target's LDIAM in mm: (VISITNUM, VISIT, size, TRDY) per record."""
+    return pd.DataFrame(
+        [
+            {
+                "USUBJID": "S1",
+                "TRLNKID": "T01",
+                "TRTESTCD": "LDIAM",
+                "TRSTRESN": size,
+                "TRSTRESU": "mm",
+                "VISITNUM": number,
+                "VISIT": visit,
+                "TRDY": day,
+            }
+            for number, visit, size, day in rows
+        ]
+    )
+
+
+def test_unscheduled_visits_sharing_a_visit_label_are_told_apart_by_visitnum() -> None:
+    # SDTM: VISITNUM identifies a visit, VISIT labels it. Baseline 50; 1.1: 30 (−40 %, PR);
+    # week 6: 45 (+50 % and +15 mm over the 30 mm nadir, PD); 2.1: 30 (PR again from
+    # baseline, not PD); week 12: 60 (PD).
+    tr = _visits_tr(
+        [
+            ("1", "SCREENING", 50, -3),
+            ("1.1", "UNSCHEDULED", 30, 20),
+            ("2", "WEEK 6", 45, 42),
+            ("2.1", "UNSCHEDULED", 30, 60),
+            ("3", "WEEK 12", 60, 84),
+        ]
+    )
+    rs = to_rs(read_sdtm(ONE_TARGET, tr), criteria="recist1.1")
+    overall = rs[rs["RSTESTCD"] == "OVRLRESP"]
+    assert overall["RSSTRESC"].tolist() == ["PR", "PD", "PR", "PD"]
+    assert overall["VISIT"].tolist() == ["UNSCHEDULED", "WEEK 6", "UNSCHEDULED", "WEEK 12"]
+    assert overall["VISITNUM"].tolist() == [1.1, 2.0, 2.1, 3.0]
+    # The audit matches RS to TR by VISITNUM, whatever the VISIT text says.
+    recorded = overall.assign(VISIT=["Unscheduled", "Week 6", "", "wk 12"])
+    report = audit(ONE_TARGET, tr, recorded, criteria="recist1.1")
+    assert report["agrees"].tolist() == [True] * 4
+    assert report["VISIT"].tolist() == ["Unscheduled", "Week 6", "UNSCHEDULED", "wk 12"]
+
+
+def test_a_visit_is_dated_by_its_first_scan_whatever_the_row_order() -> None:
+    # Week 6 scanned on days 44 and 42: day 42, 41 days after screening day 1, is before
+    # the 42 days RECIST 1.1 asks for SD (section 4.4.3 with sd_min_days 42): BOR NE.
+    tu = pd.concat([ONE_TARGET, ONE_TARGET.assign(TULNKID="T02", TULOC="LUNG")])
+    for order in ([0, 1, 2, 3], [0, 1, 3, 2]):
+        tr = pd.DataFrame(
+            {
+                "USUBJID": "S1",
+                "TRLNKID": ["T01", "T02", "T01", "T02"],
+                "TRTESTCD": "LDIAM",
+                "TRSTRESN": [40, 40, 38, 38],
+                "TRSTRESU": "mm",
+                "VISITNUM": [1, 1, 2, 2],
+                "VISIT": ["SCREENING", "SCREENING", "WEEK 6", "WEEK 6"],
+                "TRDY": [1, 1, 44, 42],
+            }
+        ).iloc[order]
+        adrs = to_adrs(read_sdtm(tu, tr), criteria="recist1.1")
+        assert adrs.loc[adrs["PARAMCD"] == "BOR", ["AVALC", "ADY"]].values.tolist() == [["NE", 42]]
+
+
+def test_a_new_lesion_found_in_tu_only_is_progression() -> None:
+    # RECIST 1.1 section 4.3.5: a new lesion is PD, even with the target stable (40 → 30
+    # mm, −25 %). TU identifies it at week 6; TR has no result for it.
+    tu = pd.concat(
+        [
+            ONE_TARGET.assign(VISITNUM=1, VISIT="SCREENING"),
+            ONE_TARGET.assign(
+                TULNKID="NEW01", TUSTRESC="NEW", TULOC="BRAIN", VISITNUM=2, VISIT="WEEK 6"
+            ),
+        ]
+    )
+    tr = _tr(
+        [
+            ("T01", "SCREENING", "LDIAM", 40, "", ""),
+            ("T01", "WEEK 6", "LDIAM", 30, "", ""),
+        ]
+    ).assign(VISITNUM=[1, 2])
+    study = read_sdtm(tu, tr)
+    assert _overall(to_rs(study, criteria="recist1.1")) == ["PD"]
+    assert any("new lesion 'NEW01' is in TU" in note for note in study.notes)
+    # Found at a visit TR does not have: a problem, not a silent miss.
+    with pytest.raises(InvalidInput, match="names no visit in TR"):
+        read_sdtm(tu.assign(VISITNUM=[1, 9], VISIT=["SCREENING", "WEEK 60"]), tr)
+
+
+def test_accepted_records_from_several_readers_are_read_with_a_note() -> None:
+    tr = _tr(
+        [
+            ("T01", "SCREENING", "LDIAM", 50, "INDEPENDENT ASSESSOR", "RADIOLOGIST 1"),
+            ("T01", "SCREENING", "LDIAM", 30, "INDEPENDENT ASSESSOR", "RADIOLOGIST 2"),
+            ("T01", "WEEK 6", "LDIAM", 40, "INDEPENDENT ASSESSOR", "RADIOLOGIST 1"),
+            ("T01", "WEEK 6", "LDIAM", 30, "INDEPENDENT ASSESSOR", "RADIOLOGIST 2"),
+        ]
+    ).assign(TRACPTFL=["Y", "", "", "Y"])
+    study = read_sdtm(ONE_TARGET, tr)
+    assert "come from 2 evaluators" in study.notes[0]
+    # Each reader against their own baseline: 50 → 40 (−20 %) and 30 → 30: SD both.
+    for reader in ("RADIOLOGIST 1", "RADIOLOGIST 2"):
+        chosen = read_sdtm(ONE_TARGET, tr, evaluator=reader)
+        assert not chosen.notes
+        assert _overall(to_rs(chosen, criteria="recist1.1")) == ["SD"]
+
+
+def test_first_reading_problems_come_together() -> None:
+    # A bad number and a negative size in one subject's TR: both reported at once.
+    tr = _tr(
+        [
+            ("T01", "SCREENING", "LDIAM", 50, "", ""),
+            ("T01", "WEEK 6", "LDIAM", -5, "", ""),
+        ]
+    ).astype({"TRSTRESN": str})
+    tr.loc[0, "TRSTRESN"] = "5,0"
+    with pytest.raises(InvalidInput) as caught:
+        read_sdtm(ONE_TARGET, tr)
+    assert [(p.where, p.field, p.message) for p in caught.value.problems] == [
+        ("TR row 2 (USUBJID S1)", "TRSTRESN", "'5,0' is not a number"),
+        ("TR row 3 (USUBJID S1)", "TRSTRESN", "is negative (-5)"),
+    ]
+
+
+def test_two_different_identifications_of_one_lesion_are_a_problem() -> None:
+    tu = pd.concat([ONE_TARGET, ONE_TARGET.assign(TUSTRESC="NON-TARGET", TULOC="LUNG")])
+    tr = _tr([("T01", "SCREENING", "LDIAM", 50, "", ""), ("T01", "WEEK 6", "LDIAM", 30, "", "")])
+    with pytest.raises(InvalidInput) as caught:
+        read_sdtm(tu, tr)
+    (problem,) = caught.value.problems
+    assert (problem.where, problem.field) == ("TU row 3 (USUBJID S1)", "TUSTRESC/TULOC")
+    assert "TARGET at LIVER in TU row 2" in problem.message
+    assert _overall(to_rs(read_sdtm(pd.concat([ONE_TARGET, ONE_TARGET]), tr))) == ["PR"]
+
+
+def test_a_study_id_fills_only_what_tr_leaves_empty() -> None:
+    tr = _tr([("T01", "SCREENING", "LDIAM", 50, "", ""), ("T01", "WEEK 6", "LDIAM", 30, "", "")])
+    study = read_sdtm(ONE_TARGET, tr)
+    assert set(to_adrs(study, studyid="XYZ")["STUDYID"]) == {"XYZ"}
+    assert set(to_rs(study, studyid="XYZ")["STUDYID"]) == {"XYZ"}
+    own = read_sdtm(ONE_TARGET, tr.assign(STUDYID="ABC"))
+    assert set(to_adrs(own, studyid="XYZ")["STUDYID"]) == {"ABC"}
+
+
+def test_a_subject_with_dates_but_no_study_days_is_counted_from_its_first_date() -> None:
+    # S1 has TRDY; S2 only TRDTC (2020-01-01 → 2020-02-15, 45 days): both read by days.
+    tr = _tr([("T01", "SCREENING", "LDIAM", 50, "", ""), ("T01", "WEEK 6", "LDIAM", 30, "", "")])
+    dated = tr.assign(USUBJID="S2", TRDY="", TRDTC=["2020-01-01", "2020-02-15"])
+    study = read_sdtm(
+        pd.concat([ONE_TARGET, ONE_TARGET.assign(USUBJID="S2")]),
+        pd.concat([tr.assign(TRDTC=""), dated]),
+    )
+    s2 = study.long[study.long["patient"] == "S2"]
+    assert s2["day"].tolist() == [0, 45]
+    assert _overall(to_rs(study, criteria="recist1.1")) == ["PR", "PR"]
