@@ -34,6 +34,7 @@ Examples:
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -927,16 +928,21 @@ def _patient_warnings(a: _Assessor) -> list[str]:
     alphabetical order). Only the patients concerned are looked at one by one.
     """
     c = a.criteria
-    found: list[list[str]] = [[] for _ in range(a.n_patients)]
+    found: defaultdict[int, list[str]] = defaultdict(list)  # only patients with warnings
     data = a.data
-    lesion = data["lesion"].to_numpy()
+    lesion_names = data["lesion"].cat.categories
+    lesion_codes = data["lesion"].cat.codes.to_numpy()
+
+    def lesion(row: int) -> str:
+        return str(lesion_names[lesion_codes[row]])
+
     if a.product_gap is not None:
         rows = np.flatnonzero(a.no_perp & a.product_gap[a.pid])
         labels = a.visit_labels
         gaps: dict[int, set[str]] = {}
         for row in rows.tolist():
             gaps.setdefault(int(a.pid[row]), set()).add(
-                f"{lesion[row]} at {labels[a.visit_of[row]]}"
+                f"{lesion(row)} at {labels[a.visit_of[row]]}"
             )
         for patient, items in gaps.items():
             missing = sorted(items)
@@ -969,7 +975,7 @@ def _patient_warnings(a: _Assessor) -> list[str]:
                 else f"longest diameter {_mm(value)} at baseline is below "
                 f"{_mm(limits.min_size_mm)} (not measurable)"
             )
-            found[int(pid[i])].append(f"lesion {lesion[base_targets[i]]}: {text} ({source})")
+            found[int(pid[i])].append(f"lesion {lesion(base_targets[i])}: {text} ({source})")
         if limits.max_targets is not None:
             for p in np.flatnonzero(a.n_targets > limits.max_targets).tolist():
                 found[p].append(
@@ -992,7 +998,10 @@ def _patient_warnings(a: _Assessor) -> list[str]:
                     f"organ {words[k % len(words)]}: {totals[k]} targets; at most "
                     f"{limits.max_per_organ} per organ are allowed ({source})"
                 )
-    return ["; ".join(items) for items in found]
+    out = [""] * a.n_patients
+    for patient, texts in found.items():
+        out[patient] = "; ".join(texts)
+    return out
 
 
 def _scalar_codes(a: _Assessor, pids: Int64, texts: _Numbered[str]) -> pd.DataFrame:
