@@ -29,7 +29,7 @@ from remission.errors import Deviation, Problems
 from remission.explain import Explanation
 from remission.response import Response
 
-__all__ = ["BestResponse", "Counted", "best_response"]
+__all__ = ["DISEASE_SEEN", "BestResponse", "Counted", "best_response"]
 
 _TABLE_3 = Rule(
     "Best overall response: the best time-point response from the start of treatment "
@@ -72,15 +72,15 @@ def best_response(
     sd_min_days: int = 42,
     max_ne_between: int = 1,
     accept_sd: bool = False,
-    has_targets: bool | None = None,
+    stable: Response | None = None,
 ) -> BestResponse:
     """Best overall response from recorded time-point responses ``(day, code)``.
 
     Days count from baseline. ``confirmation_days=None`` means no confirmation is
-    required (RECIST 1.1 section 4.6.1: randomised trials). ``has_targets`` says whether
-    the patient has target lesions; without them an unconfirmed CR counts as
-    NON-CR/NON-PD, never SD (RECIST 1.1 Table 2 footnote). ``None`` infers it: no
-    targets when any NON-CR/NON-PD was recorded, a response only such patients get.
+    required (RECIST 1.1 section 4.6.1: randomised trials). ``stable`` is what an
+    unconfirmed CR or PR counts as: SD, or NON-CR/NON-PD for a patient with only
+    non-target disease (RECIST 1.1 Table 2 footnote: never SD); ``None`` infers it:
+    NON-CR/NON-PD when any was recorded (only such patients get it), else SD.
 
     Examples:
         >>> b = best_response([(56, "SD"), (84, "PR"), (112, "PR"), (168, "PD")],
@@ -93,20 +93,21 @@ def best_response(
         <Response.SD: 'SD'>
         >>> best_response([(28, "CR"), (35, "SD")], confirmation_days=28).response
         <Response.PD: 'PD'>
-        >>> best_response([(42, "CR"), (56, "CR")], confirmation_days=28, has_targets=False).response
+        >>> best_response([(42, "CR"), (56, "CR")], confirmation_days=28,
+        ...               stable=Response.NON_CR_NON_PD).response
         <Response.NON_CR_NON_PD: 'NON-CR/NON-PD'>
     """
     visits = _read(assessments)
-    if has_targets is None:
-        has_targets = all(recorded is not Response.NON_CR_NON_PD for _, recorded in visits)
-    stable = Response.SD if has_targets else Response.NON_CR_NON_PD
+    if stable is None:
+        seen = any(recorded is Response.NON_CR_NON_PD for _, recorded in visits)
+        stable = Response.NON_CR_NON_PD if seen else Response.SD
     # Up to the first progression, recorded or implied: disease seen again after a CR is
     # PD at that point (Table 3, footnote a, and rows CR/SD and CR/PD).
     kept: list[tuple[int, Response]] = []
     came_back: dict[int, Response] = {}
     for day, recorded in visits:
         response = recorded
-        if recorded in _DISEASE_SEEN and _after_cr(kept):
+        if recorded in DISEASE_SEEN and _after_cr(kept):
             came_back[len(kept)] = recorded
             response = Response.PD
         kept.append((day, response))
@@ -234,7 +235,7 @@ def _too_early(day: int, sd_min_days: int, response: Response) -> tuple[Response
     )
 
 
-_DISEASE_SEEN: Final = frozenset({Response.PR, Response.SD, Response.NON_CR_NON_PD})
+DISEASE_SEEN: Final = frozenset({Response.PR, Response.SD, Response.NON_CR_NON_PD})
 """Time-point responses that mean disease is present (PD ends the counting anyway)."""
 
 

@@ -16,8 +16,8 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Final
 
-from remission.best import BestResponse, best_response
-from remission.citations import RECIST_FAQ, Citation
+from remission.best import DISEASE_SEEN, BestResponse, best_response
+from remission.citations import EISENHAUER_2009, RECIST_FAQ, Citation
 from remission.criteria import CRITERIA, Criteria, Measure, Reference, Rule, Scope, get_criteria
 from remission.errors import Deviation, InvalidInput, Problem, Problems
 from remission.explain import Explanation, explain
@@ -552,8 +552,15 @@ def _assess_series(
     case: _Case,
     nadir_override: Fraction | None = None,
     primary_side: str | None = None,
+    confirmation_days: int | None = None,
 ) -> tuple[list[Assessment], list[Deviation]]:
-    """Assess every follow-up of a case in order, carrying the nadirs forward."""
+    """Assess every follow-up of a case in order, carrying the nadirs forward.
+
+    History matters in two ways. After an overall CR, any disease seen again is PD
+    (RECIST 1.1 Table 3, footnote a). After a PR or CR, a target SD holds as PR until PD
+    (RECIST Working Group FAQ), once the response is confirmed when confirmation is
+    required: a PR or CR, and another at least ``confirmation_days`` later.
+    """
     products, warnings = _uses_products(criteria, case)
     warnings.extend(_deviations(criteria, case))
     measure = Measure.PRODUCT if products else Measure.DIAMETER
@@ -562,14 +569,10 @@ def _assess_series(
     baseline = sum(base_values, Fraction(0)) if case.targets else None
     nadir = nadir_override if nadir_override is not None else baseline
     lesion_nadirs = list(base_values)
-    # The latest overall response that was not NE: after a CR any reappearance is PD,
-    # after a PR the response holds (RECIST Working Group FAQ).
-    last_overall: Response | None = None
-    if nadir_override == 0:
-        last_overall = Response.CR
-    remission_day: int | None = 0 if nadir_override == 0 else None
+    history = _History(confirmation_days, after_cr=nadir_override == 0)
     results: list[Assessment] = []
     for visit in case.visits[1:]:
+        day = visit.day - baseline_visit.day
         values = [_value(r, criteria, products) for r in visit.readings]
         target: _TargetDecision | None = None
         if case.targets and baseline is not None and nadir is not None:
@@ -581,19 +584,22 @@ def _assess_series(
                 baseline=baseline,
                 nadir=nadir,
                 lesion_nadirs=lesion_nadirs,
-                after_cr=last_overall is Response.CR,
+                after_cr=history.after_cr,
             )
         if (
             target is not None
             and target.response is Response.SD
             and criteria.holds_response is not None
-            and last_overall in (Response.PR, Response.CR)
+            and history.holds
         ):
             target = _TargetDecision(Response.PR, criteria.holds_response, target.pd_at_least)
         non_target = None if visit.non_target is None else visit.non_target.response
         target_response = None if target is None else target.response
         row = criteria.overall(target_response, non_target, visit.new_lesions)
-        decisive = target.rule if target and row.overall is target.response else row.rule
+        overall = row.overall
+        decisive = target.rule if target and overall is target.response else row.rule
+        if history.after_cr and overall in DISEASE_SEEN:
+            overall, decisive = Response.PD, disease_back(criteria)
         all_assessed = all(v is not None for v in values)
         current = sum((v for v in values if v is not None), Fraction(0)) if case.targets else None
         lesions = tuple(
@@ -606,7 +612,7 @@ def _assess_series(
             case=case,
             visit=visit,
             values=values,
-            remission_day=remission_day,
+            remission_day=history.remission_day,
             primary_side=primary_side,
             target=target,
         )
@@ -632,9 +638,9 @@ def _assess_series(
             )
         assessment = Assessment(
             criteria=criteria,
-            day=visit.day - baseline_visit.day,
+            day=day,
             visit=visit.name,
-            response=row.overall,
+            response=overall,
             target_response=target_response,
             non_target_response=non_target,
             new_lesions=visit.new_lesions,
@@ -652,19 +658,66 @@ def _assess_series(
             recurrences=recurrences,
         )
         results.append(assessment)
-        if row.overall is Response.CR and remission_day is None:
-            remission_day = visit.day - baseline_visit.day
-        elif row.overall is Response.PD:
-            remission_day = None
+        history.add(overall, day)
         # Carry the references forward: only complete sums can be a nadir.
         if target is not None and all_assessed and current is not None and nadir is not None:
             nadir = min(nadir, current)
         lesion_nadirs = [
             n if v is None else min(n, v) for n, v in zip(lesion_nadirs, values, strict=True)
         ]
-        if row.overall is not Response.NE:
-            last_overall = row.overall
     return results, warnings
+
+
+class _History:
+    """What a time point needs from the ones before it (the latest that is not NE).
+
+    After an overall CR, disease seen again is PD; after a PR or CR the response holds
+    (RECIST FAQ) once confirmed when confirmation is required; a remission runs from the
+    first CR to the next PD (for naming a recurrence).
+    """
+
+    def __init__(self, confirmation_days: int | None, *, after_cr: bool) -> None:
+        self.confirmation_days = confirmation_days
+        self.last: Response | None = Response.CR if after_cr else None
+        self.remission_day: int | None = 0 if after_cr else None
+        self.since: int | None = None  # day of the first PR/CR of the current run
+        self.confirmed = confirmation_days is None
+
+    @property
+    def after_cr(self) -> bool:
+        return self.last is Response.CR
+
+    @property
+    def holds(self) -> bool:
+        return self.last in (Response.PR, Response.CR) and self.confirmed
+
+    def add(self, overall: Response, day: int) -> None:
+        if overall is Response.NE:
+            return
+        self.last = overall
+        if overall is Response.CR and self.remission_day is None:
+            self.remission_day = day
+        elif overall is Response.PD:
+            self.remission_day = None
+        if overall in (Response.PR, Response.CR):
+            self.since = day if self.since is None else self.since
+            self.confirmed = self.confirmed or day - self.since >= (self.confirmation_days or 0)
+        else:
+            self.since, self.confirmed = None, self.confirmation_days is None
+
+
+def disease_back(criteria: Criteria) -> Rule:
+    """The rule for disease seen again after an overall CR (RECIST 1.1 Table 3, footnote a).
+
+    Examples:
+        >>> print(disease_back(get_criteria("recist1.1")).text)
+        PD: disease seen again after a complete response (any disease at a later time point is progression)
+    """
+    return Rule(
+        "PD: disease seen again after a complete response (any disease at a later time "
+        "point is progression)",
+        Citation(EISENHAUER_2009, "Table 3, footnote a"),
+    )
 
 
 SMALL_NODE_CHANGE_MM: Final = Fraction(5)
@@ -853,19 +906,39 @@ def classify_series(
     """
     chosen = get_criteria(criteria)
     case = _read(visits, unit)
-    results, warnings = _assess_series(chosen, case, primary_side=primary_side)
+    confirm = (
+        chosen.confirmation_days if confirmation_days == "criteria" else _days(confirmation_days)
+    )
+    results, warnings = _assess_series(
+        chosen, case, primary_side=primary_side, confirmation_days=confirm
+    )
     best = best_response(
         [(a.day, a.response) for a in results],
-        confirmation_days=chosen.confirmation_days
-        if confirmation_days == "criteria"
-        else _days(confirmation_days),
+        confirmation_days=confirm,
         sd_min_days=chosen.sd_min_days if sd_min_days == "criteria" else int(sd_min_days),
         max_ne_between=max_ne_between,
         accept_sd=accept_sd,
-        has_targets=bool(case.targets),
+        stable=stable_response(chosen, has_targets=bool(case.targets)),
     )
     baseline = results[0].baseline if results else None
     return Series(chosen, case.visits[0].day, baseline, tuple(results), best, tuple(warnings))
+
+
+def stable_response(criteria: Criteria, *, has_targets: bool) -> Response:
+    """Neither response nor progression: SD, or what the criteria call it without targets.
+
+    For disease that is only non-target, RECIST 1.1 says NON-CR/NON-PD (Table 2); WHO
+    and RECIST 1.0 keep SD.
+
+    Examples:
+        >>> stable_response(get_criteria("recist1.1"), has_targets=False).value
+        'NON-CR/NON-PD'
+        >>> stable_response(get_criteria("who"), has_targets=False).value
+        'SD'
+    """
+    if has_targets:
+        return Response.SD
+    return criteria.overall(None, Response.NON_CR_NON_PD, False).overall
 
 
 def _days(value: int | str | None) -> int | None:

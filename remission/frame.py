@@ -46,9 +46,16 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from remission.best import BestResponse, best_response
+from remission.best import DISEASE_SEEN, BestResponse, best_response
 from remission.criteria import Criteria, Measure, Reference, Rule, Scope, get_criteria
-from remission.engine import SMALL_NODE_CHANGE_MM, Series, classify_series, small_node_return
+from remission.engine import (
+    SMALL_NODE_CHANGE_MM,
+    Series,
+    classify_series,
+    disease_back,
+    small_node_return,
+    stable_response,
+)
 from remission.errors import InvalidInput, Problem
 from remission.measurements import Lesion, Visit
 from remission.recurrence import Recurrence, classify_recurrence
@@ -232,11 +239,11 @@ def classify_frame(
         ([50.0, 40.0, 48.0], [50.0, 40.0], ['SD', 'PD'])
     """
     chosen = get_criteria(criteria)
-    _options(chosen, confirmation_days, sd_min_days, max_ne_between, accept_sd)
+    options = _options(chosen, confirmation_days, sd_min_days, max_ne_between, accept_sd)
     table = read_table(df)
     if table.data.empty:  # every patient excluded (keep_going): nothing to classify
         return pd.DataFrame({name: pd.Series(dtype=object) for name in VISIT_COLUMNS})
-    codes, context = _Assessor(table, chosen).result()
+    codes, context = _Assessor(table, chosen, options.confirmation_days).result()
     del table  # the million-row arrays go now; only the per-visit codes remain
     return _finish(codes, context)
 
@@ -272,7 +279,7 @@ def best_response_frame(
     table = read_table(df)
     if table.data.empty:
         return pd.DataFrame({name: pd.Series(dtype=object) for name in BEST_COLUMNS})
-    codes, context = _Assessor(table, chosen).result()
+    codes, context = _Assessor(table, chosen, options.confirmation_days).result()
     del table
     return _best(codes, context, options)
 
@@ -305,9 +312,12 @@ def _fraction_parts(value: Fraction) -> tuple[int, int]:
 class _Assessor:
     """One table under one criteria set: per-visit arrays, then frames."""
 
-    def __init__(self, table: Table, criteria: Criteria) -> None:
+    def __init__(
+        self, table: Table, criteria: Criteria, confirmation_days: int | None = None
+    ) -> None:
         self.table = table
         self.criteria = criteria
+        self.confirmation_days = confirmation_days
         data = table.data
         self.data = data
         self.n_patients = len(data["patient"].cat.categories)
@@ -550,8 +560,6 @@ class _Assessor:
         FAQ); an NE leaves the history as it was. Remission (for recurrences) runs from
         the first CR to the next PD. One visit position at a time, across all patients.
         """
-        c = self.criteria
-        rule_id = self.rules.id
         overall_of, row_rule_of = self._lookup()
         n_visits = self.n_visits
         new = self.new.astype(np.int64)
@@ -559,6 +567,12 @@ class _Assessor:
         target_state = self.decision.copy()
         fired = np.zeros(n_visits, dtype=bool)
         held = np.zeros(n_visits, dtype=bool)
+        back = np.zeros(n_visits, dtype=bool)
+        # engine._History: the day the current PR/CR run began (−1: none), and whether it
+        # is confirmed (always, when no confirmation is required).
+        confirm = self.confirmation_days
+        since = np.full(n_visits, -1, dtype=np.int64)
+        confirmed = np.full(n_visits, confirm is None, dtype=bool)
         overall = np.full(n_visits, -1, dtype=np.int64)
         last = np.full(n_visits, _LAST_OTHER, dtype=np.int64)
         remission = np.full(n_visits, -1, dtype=np.int64)
@@ -571,19 +585,28 @@ class _Assessor:
         cr, pr, pd_, ne = (
             _RESPONSES.index(x) for x in (Response.CR, Response.PR, Response.PD, Response.NE)
         )
-        holds = c.holds_response is not None
+        disease = np.asarray([_RESPONSES.index(x) for x in DISEASE_SEEN], dtype=np.int64)
+        holds = self.criteria.holds_response is not None
         for k in range(1, longest + 1):
             idx = by_position[bounds[k] : bounds[k + 1]]
             before = last[idx - 1]
             fire = has[idx] & (before == _LAST_CR) & (self.reappear[idx] > 0)
             t = np.where(fire, _T_PD, self.decision[idx])
             hold = holds & has[idx] & ~fire & (t == _T_SD) & (before != _LAST_OTHER)
+            hold &= confirmed[idx - 1]
             t = np.where(hold, _T_PR, t)
             o = overall_of[t, self.nt_state[idx], new[idx]]
+            # Disease seen again after an overall CR is PD (RECIST 1.1 Table 3, footnote a).
+            returned = (before == _LAST_CR) & np.isin(o, disease)
+            o = np.where(returned, pd_, o)
             target_state[idx] = t
             fired[idx] = fire
             held[idx] = hold
+            back[idx] = returned
             overall[idx] = o
+            since[idx], confirmed[idx] = _confirmation(
+                o, since[idx - 1], confirmed[idx - 1], self.v_day[idx], confirm
+            )
             now = np.where(o == cr, _LAST_CR, np.where(o == pr, _LAST_PR, _LAST_OTHER))
             last[idx] = np.where(o == ne, before, now)
             rem = remission[idx - 1]
@@ -591,6 +614,29 @@ class _Assessor:
             remission[idx] = np.where(
                 (o == cr) & (rem < 0), self.v_day[idx], np.where(o == pd_, -1, rem)
             )
+        self.decisive = self._decisive(target_state, overall, fired, held, back, row_rule_of)
+        self.target_state = target_state
+        self.overall = overall
+        self.remission_before = remission_before
+        self.fired = fired
+
+    def _decisive(  # noqa: PLR0917 - the history's per-visit outcomes
+        self,
+        target_state: Int64,
+        overall: Int64,
+        fired: Bools,
+        held: Bools,
+        back: Bools,
+        row_rule_of: Int64,
+    ) -> Int64:
+        """The rule that decided each visit: the target's own when the overall is the target's.
+
+        As engine._assess_series: reappearance after a CR, the FAQ's PR hold, or disease
+        seen again after a CR override the target's and the table's rules.
+        """
+        c = self.criteria
+        rule_id = self.rules.id
+        has = self.has_targets
         target_rules = np.asarray(
             [
                 rule_id(c.complete),
@@ -605,16 +651,12 @@ class _Assessor:
         t_rule = np.where(fired, rule_id(c.reappearance), target_rules[target_state])
         if c.holds_response is not None:
             t_rule = np.where(held, rule_id(c.holds_response), t_rule)
-        row_rule = row_rule_of[target_state, self.nt_state, new]
-        # The decisive rule: the target's own when the overall response is the target's.
+        row_rule = row_rule_of[target_state, self.nt_state, self.new.astype(np.int64)]
         as_response = np.asarray(
             [_RESPONSES.index(x) for x in _T_STATES if x is not None] + [-2], dtype=np.int64
         )
-        self.decisive = np.where(has & (overall == as_response[target_state]), t_rule, row_rule)
-        self.target_state = target_state
-        self.overall = overall
-        self.remission_before = remission_before
-        self.fired = fired
+        decisive = np.where(has & (overall == as_response[target_state]), t_rule, row_rule)
+        return np.where(back, rule_id(disease_back(c)), decisive)
 
     def _grew(self, current: Int64, reference: Int64, products: Bools) -> Bools:
         """The progression threshold, exactly, as engine._grew.
@@ -831,6 +873,26 @@ _MAX_DAYS: Final = 365
 """The scalar engine warns about follow-ups more than a year after baseline."""
 
 
+def _confirmation(
+    overall: Int64, since: Int64, confirmed: Bools, day: Int64, days: int | None
+) -> tuple[Int64, Bools]:
+    """engine._History.add, vectorised: the PR/CR run's first day and whether confirmed.
+
+    A PR or CR starts or continues the run, confirmed once ``days`` have passed since
+    it began; an NE changes nothing; anything else ends it.
+    """
+    responding = (overall == _RESPONSES.index(Response.PR)) | (
+        overall == _RESPONSES.index(Response.CR)
+    )
+    unchanged = overall == _RESPONSES.index(Response.NE)
+    start = np.where(since >= 0, since, day)
+    done = confirmed | (day - start >= (days or 0))
+    return (
+        np.where(responding, start, np.where(unchanged, since, -1)),
+        np.where(responding, done, np.where(unchanged, confirmed, days is None)),
+    )
+
+
 @dataclass(frozen=True)
 class _Context:
     """What the output needs besides the per-visit codes: words, not rows."""
@@ -1016,7 +1078,7 @@ def _scalar_codes(a: _Assessor, pids: Int64, texts: _Numbered[str]) -> pd.DataFr
     rows: list[dict[str, object]] = []
     for pid in pids.tolist():
         visits = to_visits(a.table, str(patients[pid]))
-        series = classify_series(visits, criteria=c)
+        series = classify_series(visits, criteria=c, confirmation_days=a.confirmation_days)
         products = _series_products(series, visits, c)
         baseline = series.baseline
         n_targets = len(visits[0].targets)
@@ -1446,27 +1508,29 @@ def _best(frame: pd.DataFrame, a: _Context, options: _Options) -> pd.DataFrame:
     counted = np.where(follow & (pd_before == 0), pct, np.nan)
     best_pct = pd.Series(counted).groupby(pid, sort=False).min().to_numpy(dtype=np.float64)
 
-    cache: dict[tuple[tuple[int, int], ...], int] = {}
+    cache: dict[tuple[Response, tuple[tuple[int, int], ...]], int] = {}
     results: list[BestResponse] = []
     codes = [x.value for x in _RESPONSES]
     which = np.empty(starts.size, dtype=np.int64)
     ends = np.append(starts[1:], pid.size).tolist()
     day_list = day.tolist()
     r_list = r.tolist()
-    has_targets = (frame["target_lesions"].to_numpy()[starts] > 0).tolist()
+    stable_of = {has: stable_response(c, has_targets=has) for has in (False, True)}
+    stable = [stable_of[n > 0] for n in frame["target_lesions"].to_numpy()[starts].tolist()]
     for index, (start, end) in enumerate(zip(starts.tolist(), ends, strict=True)):
-        key = (has_targets[index], *((day_list[i], r_list[i]) for i in range(start + 1, end)))
+        pairs = tuple((day_list[i], r_list[i]) for i in range(start + 1, end))
+        key = (stable[index], pairs)
         found = cache.get(key)
         if found is None:
             found = len(results)
             results.append(
                 best_response(
-                    [(d, codes[x]) for d, x in key[1:]],
+                    [(d, codes[x]) for d, x in pairs],
                     confirmation_days=options.confirmation_days,
                     sd_min_days=options.sd_min_days,
                     max_ne_between=options.max_ne_between,
                     accept_sd=options.accept_sd,
-                    has_targets=has_targets[index],
+                    stable=stable[index],
                 )
             )
             cache[key] = found

@@ -123,9 +123,10 @@ class TestNonTargetOnly:
         # SD (Table 3, row CR/CR not confirmed); without them, NON-CR/NON-PD.
         visits = [(42, CR), (56, CR)]
         assert bor(visits) is Response.SD
-        assert bor(visits, has_targets=False) is Response.NON_CR_NON_PD
-        assert bor([(42, CR), (84, PD)], has_targets=False) is Response.NON_CR_NON_PD
-        assert bor([(28, CR), (35, CR)], has_targets=False) is Response.NE  # before day 42
+        without = Response.NON_CR_NON_PD
+        assert bor(visits, stable=without) is Response.NON_CR_NON_PD
+        assert bor([(42, CR), (84, PD)], stable=without) is Response.NON_CR_NON_PD
+        assert bor([(28, CR), (35, CR)], stable=without) is Response.NE  # before day 42
 
     def test_recorded_non_cr_non_pd_means_no_targets(self) -> None:
         assert bor([(42, "NON-CR/NON-PD"), (56, CR), (70, CR)]) is Response.NON_CR_NON_PD

@@ -205,6 +205,69 @@ class TestRecist11Lesions:
             Response.PD,
         ]
 
+    def test_a_pr_holds_only_once_confirmed_when_confirmation_is_required(self) -> None:
+        # The FAQ's hold applies "after PR is assigned (and confirmed if required)".
+        # 100 → 68 (day 42, −32 %: PR) → 75 (day 70: −25 %, +10.3 % over 68: SD). With
+        # confirmation required the PR is not yet confirmed: SD, and best response SD.
+        visits = [Visit(0, {"T1": 100}), Visit(42, {"T1": 68}), Visit(70, {"T1": 75})]
+        confirm = {"confirmation_days": 28, "sd_min_days": 42}
+        s = classify_series(visits, criteria="recist1.1", **confirm)
+        assert [v.response for v in s.visits] == [Response.PR, Response.SD]
+        assert (s.best_response.response, s.best_response.confirmed_day) == (Response.SD, None)
+        # Confirmed on day 70 (68 → 68, 28 days on), the hold applies at day 112 (75 mm).
+        visits[2] = Visit(70, {"T1": 68})
+        s = classify_series([*visits, Visit(112, {"T1": 75})], criteria="recist1.1", **confirm)
+        assert [v.response for v in s.visits] == [Response.PR] * 3
+        # Without confirmation (RECIST 1.1's default), the hold applies at once.
+        s = classify_series(
+            [Visit(0, {"T1": 100}), Visit(42, {"T1": 68}), Visit(70, {"T1": 75})],
+            criteria="recist1.1",
+        )
+        assert [v.response for v in s.visits] == [Response.PR, Response.PR]
+
+    def test_disease_seen_again_after_a_complete_response_is_progression(self) -> None:
+        # Table 3 footnote a: after a CR, non-target disease present again is PD at that
+        # point (not PR by Table 1), and so is a later target regrowth.
+        s = classify_series(
+            [
+                Visit(0, {"T1": 20}, non_target="present"),
+                Visit(56, {"T1": 0}, non_target="absent"),
+                Visit(84, {"T1": 0}, non_target="absent"),
+                Visit(112, {"T1": 0}, non_target="present"),
+            ],
+            criteria="recist1.1",
+        )
+        assert [v.response for v in s.visits] == [Response.CR, Response.CR, Response.PD]
+        assert s.visits[-1].rule.text.startswith("PD: disease seen again after a complete")
+        # Non-target disease only: CR, then present again: PD, not NON-CR/NON-PD.
+        s = classify_series(
+            [
+                Visit(0, non_target="present"),
+                Visit(56, non_target="absent"),
+                Visit(112, non_target="present"),
+            ],
+            criteria="recist1.1",
+        )
+        assert [v.response for v in s.visits] == [Response.CR, Response.PD]
+
+    @pytest.mark.parametrize(
+        ("criteria", "expected"),
+        [("recist1.1", Response.NON_CR_NON_PD), ("who", Response.SD), ("recist1.0", Response.SD)],
+    )
+    def test_an_unconfirmed_cr_without_targets_falls_back_to_the_criteria_word(
+        self, criteria: str, expected: Response
+    ) -> None:
+        # Non-target disease only, gone at day 56, not seen again 28 days later: the CR is
+        # not confirmed. RECIST 1.1 has no SD without targets (Table 2 footnote); WHO and
+        # RECIST 1.0 call it SD (their tables have no NON-CR/NON-PD).
+        s = classify_series(
+            [Visit(0, non_target="present"), Visit(56, non_target="absent")],
+            criteria=criteria,
+            confirmation_days=28,
+            sd_min_days=42,
+        )
+        assert s.best_response.response is expected
+
     def test_pr_hold_can_be_switched_off_for_time_point_rules(self) -> None:
         # A protocol that reads section 4.3.1 per time point: 80 mm is −20 % from 100
         # (not PR) and +14.3 % over the nadir 70 (not PD), so SD.

@@ -445,6 +445,27 @@ def test_batch_equals_scalar_on_every_field(
     assert_same_as_scalar(frame, criteria, **options)
 
 
+def test_history_rules_match_the_scalar_engine() -> None:
+    # A: non-target disease back after a CR is PD (RECIST 1.1 Table 3 footnote a).
+    # B: 100 → 68 → 75 mm with confirmation required: the PR is not yet confirmed, so
+    # the FAQ's hold does not apply: PR, SD.
+    rows: list[tuple[Any, ...]] = [
+        ("A", "baseline", 0, "T1", "target", 20, "no", ""),
+        ("A", "baseline", 0, "NT1", "non-target", None, "no", "present"),
+        ("A", "w8", 56, "T1", "target", 0, "no", ""),
+        ("A", "w8", 56, "NT1", "non-target", None, "no", "absent"),
+        ("A", "w16", 112, "T1", "target", 0, "no", ""),
+        ("A", "w16", 112, "NT1", "non-target", None, "no", "present"),
+        ("B", "baseline", 0, "T1", "target", 100, "no", ""),
+        ("B", "w6", 42, "T1", "target", 68, "no", ""),
+        ("B", "w10", 70, "T1", "target", 75, "no", ""),
+    ]
+    frame = table(*rows)
+    assert_same_as_scalar(frame, "recist1.1", confirmation_days=28)
+    out = classify_frame(frame, criteria="recist1.1", confirmation_days=28)
+    assert [str(r) for r in out["response"].dropna()] == ["CR", "PD", "PR", "SD"]
+
+
 def test_nodes_back_after_cr_are_flagged_as_the_scalar_engine_does() -> None:
     # Both nodes back by under 5 mm after a CR (9 → 11, 8 → 12 mm, rows in another order
     # than at baseline): PD with the FAQ's warning; a node back by 7.4 mm: no warning.
