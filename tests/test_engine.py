@@ -210,13 +210,18 @@ class TestRecist11Lesions:
         # 100 → 68 (day 42, −32 %: PR) → 75 (day 70: −25 %, +10.3 % over 68: SD). With
         # confirmation required the PR is not yet confirmed: SD, and best response SD.
         visits = [Visit(0, {"T1": 100}), Visit(42, {"T1": 68}), Visit(70, {"T1": 75})]
-        confirm = {"confirmation_days": 28, "sd_min_days": 42}
-        s = classify_series(visits, criteria="recist1.1", **confirm)
+
+        def confirmed(visits: list[Visit]) -> remission.Series:
+            return classify_series(
+                visits, criteria="recist1.1", confirmation_days=28, sd_min_days=42
+            )
+
+        s = confirmed(visits)
         assert [v.response for v in s.visits] == [Response.PR, Response.SD]
         assert (s.best_response.response, s.best_response.confirmed_day) == (Response.SD, None)
         # Confirmed on day 70 (68 → 68, 28 days on), the hold applies at day 112 (75 mm).
         visits[2] = Visit(70, {"T1": 68})
-        s = classify_series([*visits, Visit(112, {"T1": 75})], criteria="recist1.1", **confirm)
+        s = confirmed([*visits, Visit(112, {"T1": 75})])
         assert [v.response for v in s.visits] == [Response.PR] * 3
         # Without confirmation (RECIST 1.1's default), the hold applies at once.
         s = classify_series(
