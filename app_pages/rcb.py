@@ -18,17 +18,25 @@ st.markdown(
     "(no invasive cancer left: pathological complete response, pCR) to RCB-III."
 )
 
+FIELD_LABELS = {
+    "largest_node_met_mm": "Largest nodal metastasis (mm)",
+    "cellularity_pct": "Cancer cellularity of the bed (%)",
+    "positive_nodes": "Positive lymph nodes",
+    "in_situ_pct": "Share of the cancer that is in situ (%)",
+    "d1_mm": "Tumour bed, largest dimension (mm)",
+    "d2_mm": "Tumour bed, second dimension (mm)",
+}
+"""The form's labels for the names :func:`remission.rcb` reports problems with."""
+
 with st.form("rcb_form", enter_to_submit=False):
     # Every field starts empty: a value left untouched must not read as 0 (a false pCR).
     left, right = st.columns(2)
-    d1 = left.number_input(
-        "Tumour bed, largest dimension (mm)", min_value=0.0, step=1.0, value=None, key="rcb_d1"
-    )
+    d1 = left.number_input(FIELD_LABELS["d1_mm"], min_value=0.0, step=1.0, value=None, key="rcb_d1")
     d2 = right.number_input(
-        "Tumour bed, second dimension (mm)", min_value=0.0, step=1.0, value=None, key="rcb_d2"
+        FIELD_LABELS["d2_mm"], min_value=0.0, step=1.0, value=None, key="rcb_d2"
     )
     cellularity = left.number_input(
-        "Cancer cellularity of the bed (%)",
+        FIELD_LABELS["cellularity_pct"],
         min_value=0.0,
         max_value=100.0,
         step=5.0,
@@ -36,14 +44,16 @@ with st.form("rcb_form", enter_to_submit=False):
         key="rcb_ca",
     )
     in_situ = right.number_input(
-        "Share of the cancer that is in situ (%)",
+        FIELD_LABELS["in_situ_pct"],
         min_value=0.0,
         max_value=100.0,
         step=5.0,
         value=None,
         key="rcb_cis",
     )
-    nodes = left.number_input("Positive lymph nodes", min_value=0, step=1, value=None, key="rcb_ln")
+    nodes = left.number_input(
+        FIELD_LABELS["positive_nodes"], min_value=0, step=1, value=None, key="rcb_ln"
+    )
     node_size = right.number_input(
         "Largest nodal metastasis (mm, empty if no positive node)",
         min_value=0.0,
@@ -57,7 +67,7 @@ if submitted:
     try:
         result = rcb(d1, d2, cellularity, in_situ, nodes, node_size or None)
     except InvalidInput as error:
-        widgets.show_problems(error, "Please check these values")
+        widgets.show_problems(error, "Please check these values", FIELD_LABELS)
     else:
         st.markdown(
             f"## {result.rcb_class.value}"

@@ -67,11 +67,20 @@ def doi_link(paper: Paper) -> str:
     return f"{text} [Open the paper]({url})"
 
 
-def show_problems(error: InvalidInput, heading: str) -> None:
-    """Show every problem in one ``st.error``: where, field, what and the fix."""
+def show_problems(
+    error: InvalidInput, heading: str, labels: Mapping[str, str] | None = None
+) -> None:
+    """Show every problem in one ``st.error``: where, field, what and the fix.
+
+    ``labels`` names fields as the page shows them ("Positive lymph nodes" for
+    ``positive_nodes``), in the field and wherever a message mentions one.
+    """
     count = len(error.problems)
     noun = "problem" if count == 1 else "problems"
-    items = "\n".join(f"- {plain(str(problem))}" for problem in error.problems)
+    texts = [str(problem) for problem in error.problems]
+    for name, label in (labels or {}).items():
+        texts = [text.replace(name, f"'{label}'") for text in texts]
+    items = "\n".join(f"- {plain(text)}" for text in texts)
     st.error(f"**{heading}** ({count} {noun})\n\n{items}", icon=":material/error:")
 
 

@@ -311,11 +311,13 @@ def _read_cell(text: str, unit: Unit, problems: Problems, where: str) -> _Cell:
     if _SPLIT.search(text):
         return _read_fragments(text, unit, problems, where)
     parts = _PRODUCT.split(text.strip())
-    if len(parts) > 2:
+    if len(parts) > 2 or (len(parts) == 2 and "" in parts):
         problems.add(
             where,
             "size",
-            f"{text!r} has more than two diameters",
+            f"{text!r} has more than two diameters"
+            if len(parts) > 2
+            else f"{text!r} is not two diameters",
             "enter one diameter, or two perpendicular diameters as '52 x 40'",
         )
         return _Cell("bad")

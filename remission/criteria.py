@@ -20,6 +20,7 @@ from enum import StrEnum
 from fractions import Fraction
 from itertools import product
 from types import MappingProxyType
+from typing import Final
 
 from remission.citations import (
     EISENHAUER_2009,
@@ -235,6 +236,27 @@ class Criteria:
     def lookup(self) -> Mapping[tuple[TargetState, NonTargetState, bool], Row]:
         """The whole table resolved over its domain (for vectorised batch work)."""
         return MappingProxyType({combo: self.overall(*combo) for combo in domain()})
+
+    @property
+    def disease_back(self) -> Rule:
+        """The rule for disease seen again after an overall CR: PD at that time point.
+
+        RECIST 1.1 Table 3, footnote a, for every set: once all disease has gone, any
+        disease seen later (a non-target lesion included) has come back.
+
+        Examples:
+            >>> print(RECIST_1_1.disease_back.text)
+            PD: disease seen again after a complete response (any disease at a later time point is progression)
+        """
+        return DISEASE_BACK
+
+
+DISEASE_BACK: Final = Rule(
+    "PD: disease seen again after a complete response (any disease at a later time point "
+    "is progression)",
+    Citation(EISENHAUER_2009, "Table 3, footnote a"),
+)
+"""See :attr:`Criteria.disease_back`."""
 
 
 def _r11(where: str, text: str) -> Rule:

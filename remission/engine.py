@@ -17,7 +17,7 @@ from functools import cached_property
 from typing import Final
 
 from remission.best import DISEASE_SEEN, BestResponse, best_response
-from remission.citations import EISENHAUER_2009, RECIST_FAQ, Citation
+from remission.citations import RECIST_FAQ, Citation
 from remission.criteria import CRITERIA, Criteria, Measure, Reference, Rule, Scope, get_criteria
 from remission.errors import Deviation, InvalidInput, Problem, Problems
 from remission.explain import Explanation, explain
@@ -292,11 +292,14 @@ def _check_change(
     elif lesion.merged_into is not None and (
         lesion.merged_into == name or lesion.merged_into not in names
     ):
+        others = ", ".join(n for n in names if n != name)
         problems.add(
             where,
             "merged_into",
             f"{lesion.merged_into!r} is not another target lesion",
-            f"name the target lesion it merged with: one of {', '.join(n for n in names if n != name)}",
+            f"name the target lesion it merged with: one of {others}"
+            if others
+            else "there is no other target lesion to merge with: enter the lesion's size",
         )
 
 
@@ -599,7 +602,7 @@ def _assess_series(
         overall = row.overall
         decisive = target.rule if target and overall is target.response else row.rule
         if history.after_cr and overall in DISEASE_SEEN:
-            overall, decisive = Response.PD, disease_back(criteria)
+            overall, decisive = Response.PD, criteria.disease_back
         all_assessed = all(v is not None for v in values)
         current = sum((v for v in values if v is not None), Fraction(0)) if case.targets else None
         lesions = tuple(
@@ -704,20 +707,6 @@ class _History:
             self.confirmed = self.confirmed or day - self.since >= (self.confirmation_days or 0)
         else:
             self.since, self.confirmed = None, self.confirmation_days is None
-
-
-def disease_back(criteria: Criteria) -> Rule:
-    """The rule for disease seen again after an overall CR (RECIST 1.1 Table 3, footnote a).
-
-    Examples:
-        >>> print(disease_back(get_criteria("recist1.1")).text)
-        PD: disease seen again after a complete response (any disease at a later time point is progression)
-    """
-    return Rule(
-        "PD: disease seen again after a complete response (any disease at a later time "
-        "point is progression)",
-        Citation(EISENHAUER_2009, "Table 3, footnote a"),
-    )
 
 
 SMALL_NODE_CHANGE_MM: Final = Fraction(5)

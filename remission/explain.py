@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING
 
 from remission.criteria import Criteria, Measure, Rule, Scope
 from remission.response import Response
-from remission.wording import PATIENT, PD_REASONS, PRODUCT_NOTE
+from remission.wording import (
+    CR_SENTENCES,
+    OTHER_DISEASE,
+    PATIENT,
+    PATIENT_HELD,
+    PATIENT_TARGETS_GONE,
+    PD_REASONS,
+    PRODUCT_NOTE,
+)
 
 if TYPE_CHECKING:
     from remission.engine import Assessment, LesionResult
@@ -99,10 +107,16 @@ def explain(assessment: Assessment) -> Explanation:
             f"Baseline sum {number(baseline, unit)}; nadir {number(nadir or 0, unit)}; "
             "no target lesion was measured at this visit."
         )
+    elif baseline is not None and current is not None and not all_assessed:
+        numbers = (
+            f"Baseline sum {number(baseline, unit)}; nadir {number(nadir or 0, unit)}; "
+            f"sum of the lesions measured {number(current, unit)} (not every target was "
+            "measured, so no change is computed)."
+        )
     elif baseline is not None and current is not None:
         numbers = (
             f"Baseline sum {number(baseline, unit)}; nadir {number(nadir or 0, unit)}; "
-            f"{'current' if all_assessed else 'assessed lesions'} sum {number(current, unit)}; "
+            f"current sum {number(current, unit)}; "
             f"change from baseline {number(current - baseline, unit)} ({percent(from_baseline)}), "
             f"from nadir {number(current - (nadir or 0), unit)} ({percent(from_nadir)})."
         )
@@ -121,12 +135,19 @@ def explain(assessment: Assessment) -> Explanation:
     clinician = " ".join(parts)
 
     missing = [lesion.name for lesion in lesions if lesion.value is None]
-    patient = PATIENT[response].format(
-        cr_detail=_cr_detail(criteria, lesions),
+    template = PATIENT[response]
+    if rule == criteria.holds_response:
+        template = PATIENT_HELD
+    elif response is Response.PR and target_response is Response.CR:
+        template = PATIENT_TARGETS_GONE
+    patient = template.format(
+        cr_sentence=_cr_sentence(criteria, lesions),
         shrink=percent(-from_baseline if from_baseline is not None else None).lstrip("+"),
         change=percent(from_baseline),
         baseline=number(baseline or 0, unit),
         current=number(current or 0, unit),
+        nadir=number(nadir or 0, unit),
+        other=OTHER_DISEASE.get(str(non_target_response), OTHER_DISEASE["NE"]),
         criteria=criteria.title,
         threshold=f"{float(criteria.partial.fraction * 100):g} % shrinkage",
         reason=_pd_reason(criteria, rule, new_lesions, non_target_response, from_nadir),
@@ -143,6 +164,7 @@ def explain(assessment: Assessment) -> Explanation:
             criteria=criteria,
             response=response,
             target=target_response,
+            rule=rule,
             new_lesions=new_lesions,
             baseline=baseline,
             current=current,
@@ -184,10 +206,16 @@ def _lesion_text(lesion: LesionResult, measure: Measure, criteria: Criteria) -> 
     return f"{lesion.name}: {number(lesion.value, unit)} ({how}{extra})"
 
 
-def _cr_detail(criteria: Criteria, lesions: Sequence[LesionResult]) -> str:
+def _cr_sentence(criteria: Criteria, lesions: Sequence[LesionResult]) -> str:
+    """What a complete response shows: all gone, nodes back to normal, or too small."""
+    too_small = [lesion.name for lesion in lesions if lesion.status == "too small"]
+    if too_small:  # the founding document's rule counts these as complete
+        return CR_SENTENCES["too small"].format(
+            names=", ".join(too_small) + " too small", criteria=criteria.title
+        )
     if any(lesion.node and lesion.value for lesion in lesions) and criteria.node_normal_below_mm:
-        return " (lymph nodes are back to a normal size, under 10 mm)"
-    return ""
+        return CR_SENTENCES["nodes"]
+    return CR_SENTENCES["gone"]
 
 
 def _pd_reason(
@@ -201,9 +229,13 @@ def _pd_reason(
         return PD_REASONS["new"]
     if rule == criteria.reappearance:
         return PD_REASONS["reappearance"]
+    if rule == criteria.disease_back:
+        return PD_REASONS["disease back"]
     if rule == criteria.progression.rule:
         if criteria.progression.scope is Scope.ANY_LESION:
             return PD_REASONS["lesion growth"]
+        if from_nadir is None:  # every target had gone: a percentage of 0 means nothing
+            return PD_REASONS["regrowth"]
         return PD_REASONS["growth"].format(growth=percent(from_nadir).lstrip("+"))
     if non_target is Response.PD:
         return PD_REASONS["non-target"]
@@ -215,6 +247,7 @@ def _next_category(
     criteria: Criteria,
     response: Response,
     target: Response | None,
+    rule: Rule,
     new_lesions: bool,
     baseline: Fraction | None,
     current: Fraction | None,
@@ -223,6 +256,11 @@ def _next_category(
     unit: str,
 ) -> str:
     """What would change the category: the distance to the neighbouring thresholds."""
+    if rule == criteria.disease_back:
+        return (
+            "Progression was met: disease was seen again after a complete response "
+            f"({criteria.disease_back.citation})."
+        )
     if target is None or baseline is None or current is None:
         return "Non-target disease only: the answer follows the non-target status and new lesions."
     if new_lesions:
@@ -232,13 +270,34 @@ def _next_category(
     if target is Response.NE:
         missing = ", ".join(lesion.name for lesion in lesions if lesion.value is None)
         return f"Measure {missing} to get a response; {pd_text}."
+    if target is Response.PD and rule == criteria.reappearance:
+        return (
+            "Progression was met: after a complete response a target lesion came back (a "
+            "lymph node: grew back to a pathological size)."
+        )
+    if target is Response.PD and criteria.progression.scope is Scope.ANY_LESION:
+        grown = [
+            f"{lesion.name} {number(lesion.nadir, unit)} → {number(lesion.value, unit)}"
+            for lesion in lesions
+            if lesion.value is not None
+            and lesion.value > lesion.nadir
+            and lesion.value >= (1 + criteria.progression.fraction) * lesion.nadir
+        ]
+        share = f"{float(criteria.progression.fraction * 100):g} %"
+        return (
+            f"Progression was met: a lesion is at least {share} above its smallest value "
+            f"({', '.join(grown)})."
+        )
     if target is Response.PD:
         return f"Progression was met: {pd_text} (it is {number(current, unit)})."
     if target is Response.CR and response is Response.CR:
         return "Any lesion coming back, or a new lesion, would be progressive disease."
     if target is Response.CR:
         # Not an overall CR: a returning target counts by the sum rules (RECIST FAQ).
-        return f"Target lesions are gone but other disease remains: {pd_text}, or a new lesion."
+        return (
+            "Target lesions are gone, but other disease is still there or was not checked: "
+            f"{pd_text}, or a new lesion."
+        )
     cr_text = "complete response needs every target lesion gone" + (
         " (lymph nodes below 10 mm short axis)" if criteria.node_normal_below_mm else ""
     )

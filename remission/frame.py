@@ -52,7 +52,6 @@ from remission.engine import (
     SMALL_NODE_CHANGE_MM,
     Series,
     classify_series,
-    disease_back,
     small_node_return,
     stable_response,
 )
@@ -656,7 +655,7 @@ class _Assessor:
             [_RESPONSES.index(x) for x in _T_STATES if x is not None] + [-2], dtype=np.int64
         )
         decisive = np.where(has & (overall == as_response[target_state]), t_rule, row_rule)
-        return np.where(back, rule_id(disease_back(c)), decisive)
+        return np.where(back, rule_id(c.disease_back), decisive)
 
     def _grew(self, current: Int64, reference: Int64, products: Bools) -> Bools:
         """The progression threshold, exactly, as engine._grew.

@@ -12,7 +12,17 @@ from typing import Final
 
 from remission.response import Response
 
-__all__ = ["CARE_TEAM", "DISCLAIMER", "PATIENT", "PD_REASONS", "PRODUCT_NOTE"]
+__all__ = [
+    "CARE_TEAM",
+    "CR_SENTENCES",
+    "DISCLAIMER",
+    "OTHER_DISEASE",
+    "PATIENT",
+    "PATIENT_HELD",
+    "PATIENT_TARGETS_GONE",
+    "PD_REASONS",
+    "PRODUCT_NOTE",
+]
 
 DISCLAIMER: Final = (
     "remission is for education and decision support. It reads the measurements it is "
@@ -24,9 +34,9 @@ CARE_TEAM: Final = "Talk to your care team about what this means for you."
 PATIENT: MappingProxyType[Response, str] = MappingProxyType(
     {
         Response.CR: (
-            "At this visit none of the measured tumours could be seen any more{cr_detail}. "
-            "Doctors call this a complete response (complete remission). It is not the "
-            "same as a cure: cells too small to see can remain, so follow-up still matters."
+            "{cr_sentence}. Doctors call this a complete response (complete remission). It "
+            "is not the same as a cure: cells too small to see can remain, so follow-up "
+            "still matters."
         ),
         Response.PR: (
             "The measured tumours are {shrink} smaller than at the start ({baseline} → "
@@ -60,12 +70,56 @@ PD_REASONS: MappingProxyType[str, str] = MappingProxyType(
     {
         "new": "A new area of cancer was seen",
         "non-target": "Disease that was seen but not measured has clearly grown",
-        "reappearance": "A tumour that had disappeared has come back",
+        "reappearance": (
+            "A tumour that had disappeared, or a lymph node that had shrunk back to a normal "
+            "size, has come back or grown again"
+        ),
+        "disease back": "Disease has been seen again after a complete response",
         "growth": "The measured tumours have grown by {growth} from their smallest size",
+        "regrowth": "A measured tumour that had gone has come back",
         "lesion growth": "At least one measured tumour has grown by a quarter or more",
     }
 )
 """Why progression was called, in plain words."""
+
+CR_SENTENCES: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "gone": "At this visit none of the measured tumours could be seen any more",
+        "nodes": (
+            "At this visit none of the measured tumours could be seen any more, and lymph "
+            "nodes are back to a normal size (under 10 mm)"
+        ),
+        "too small": (
+            "At this visit the measured tumours were gone or too small to measure "
+            "({names}). {criteria} counts that as a complete response, but a tumour too "
+            "small to measure may still be there"
+        ),
+    }
+)
+"""The first sentence of a complete response, by what the lesions show."""
+
+PATIENT_HELD: Final = (
+    "The measured tumours are {shrink} smaller than at the start ({baseline} → {current}). "
+    "That is less than the {threshold} a partial response asks for, but they have not "
+    "grown enough since their smallest size ({nadir}) to count as progression, so the "
+    "partial response (partial remission) reached earlier still stands. Some tumour is "
+    "still there."
+)
+"""A partial response held until progression (RECIST Working Group FAQ)."""
+
+PATIENT_TARGETS_GONE: Final = (
+    "The measured tumours can no longer be seen, but {other}, so this counts as a partial "
+    "response (partial remission), not a complete one."
+)
+"""Targets gone, other disease still there or not checked (RECIST 1.1 Table 1)."""
+
+OTHER_DISEASE: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "NON-CR/NON-PD": "disease that is followed without being measured is still there",
+        "NE": "disease that is followed without being measured was not checked at this visit",
+    }
+)
+"""What the non-target disease shows, when it alone keeps a response from complete."""
 
 PRODUCT_NOTE: Final = (
     "Sizes are products of two perpendicular diameters (mm²). A 50 % fall in a product "

@@ -50,3 +50,12 @@ def test_positive_nodes_need_a_size_and_input_stays() -> None:
     assert at.error, "a problem is shown"
     assert "largest lymph\\-node metastasis" in at.error[0].value
     assert at.number_input(key="rcb_d1").value == 20
+
+
+def test_problems_name_the_fields_as_the_form_does() -> None:
+    at = run(rcb_d1=20, rcb_d2=10, rcb_ca=30, rcb_cis=0, rcb_ln=2)
+    assert not at.exception
+    shown = at.error[0].value.replace("\\", "")  # without Markdown escapes
+    assert "'Largest nodal metastasis (mm)'" in shown
+    assert "largest_node_met_mm" not in shown
+    assert "positive_nodes" not in shown

@@ -116,6 +116,27 @@ def test_a_long_table_with_a_split_and_a_merger_opens_in_the_form() -> None:
     assert [row.sizes for row in case.lesions] == [("20 + 8.1",), ("merged into T1",)]
 
 
+@pytest.mark.parametrize("typed", ["x", "5 x", "x 5"])
+def test_a_half_typed_pair_of_diameters_is_quoted(typed: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        cases.assess(two_lesions(typed))
+    [problem] = caught.value.problems
+    assert problem.message == f"{typed!r} is not two diameters"
+
+
+def test_a_merger_with_no_other_target_says_so() -> None:
+    case = Case(
+        lesions=(LesionEntry("T1", baseline="12", sizes=("merged into T9",)),),
+        visits=(VisitEntry(day=56),),
+        unit="mm",
+        criteria="recist1.1",
+    )
+    with pytest.raises(InvalidInput) as caught:
+        cases.assess(case)
+    [problem] = caught.value.problems
+    assert problem.fix == "there is no other target lesion to merge with: enter the lesion's size"
+
+
 def test_a_split_at_baseline_is_refused() -> None:
     case = Case(
         lesions=(LesionEntry("T1", baseline="20 + 10", sizes=("12",)),),

@@ -627,11 +627,69 @@ class TestExplanation:
             return classify_series(visits, criteria=criteria).visits[-1].explanation.next_category
 
         assert last("recist1.1", "present") == (
-            "Target lesions are gone but other disease remains: progressive disease needs a "
-            "sum ≥ 5 mm, or a new lesion."
+            "Target lesions are gone, but other disease is still there or was not checked: "
+            "progressive disease needs a sum ≥ 5 mm, or a new lesion."
         )
         assert "needs a sum above 0 mm" in last("recist1.0", "present")
         assert last("recist1.1", None).startswith("Any lesion coming back")
+
+    def test_patient_words_say_why_and_never_more_than_the_numbers(self) -> None:
+        def last(visits: list[Visit], criteria: str) -> remission.Explanation:
+            return classify_series(visits, criteria=criteria).visits[-1].explanation
+
+        # basic counts 'too small' as complete, but the patient is told it may be there.
+        words = last([Visit(0, {"T1": 40}), Visit(56, {"T1": "too-small"})], "basic").patient
+        assert "gone or too small to measure (T1 too small)" in words
+        assert "may still be there" in words
+        # A PR held by the FAQ: 100 → 70 → 80 mm is 20 % smaller, not 30 %: say why PR.
+        held = last(
+            [Visit(0, {"T1": 100}), Visit(56, {"T1": 70}), Visit(112, {"T1": 80})], "recist1.1"
+        ).patient
+        assert held.startswith("The measured tumours are 20.0 % smaller than at the start")
+        assert "the partial response (partial remission) reached earlier still stands" in held
+        # Targets gone, non-target not checked: not a complete response, and why.
+        gone = last(
+            [
+                Visit(0, {"T1": 20}, non_target="present"),
+                Visit(56, {"T1": 0}, non_target="not-assessed"),
+            ],
+            "recist1.1",
+        ).patient
+        assert "was not checked at this visit" in gone
+        # Regrowth from a nadir of 0 reads as a return, not "grown by undefined".
+        back = last(
+            [
+                Visit(0, {"T1": 30}, non_target="present"),
+                Visit(56, {"T1": 0}, non_target="present"),
+                Visit(112, {"T1": 5}, non_target="present"),
+            ],
+            "recist1.1",
+        ).patient
+        assert back.startswith("A measured tumour that had gone has come back.")
+        assert "undefined" not in back
+
+    def test_next_category_names_the_rule_that_made_progression(self) -> None:
+        node = classify_series(
+            [Visit(0, {"N1": Lesion(20, node=True)}), Visit(56, {"N1": 9}), Visit(112, {"N1": 11})],
+            criteria="recist1.1",
+        ).visits[-1]
+        assert node.explanation.next_category.startswith(
+            "Progression was met: after a complete response a target lesion came back"
+        )
+        # WHO: one lesion's product 20 × 20 = 400 → 24 × 22 = 528 mm² (+32 %), the sum
+        # falls (2,000 → 1,428 mm²): the lesion is named, not the sum.
+        who = classify_series(
+            [
+                Visit(0, {"T1": Lesion(20, 20), "T2": Lesion(40, 40)}),
+                Visit(56, {"T1": Lesion(24, 22), "T2": Lesion(30, 30)}),
+            ],
+            criteria="who",
+        ).visits[-1]
+        assert who.response is Response.PD
+        assert who.explanation.next_category == (
+            "Progression was met: a lesion is at least 25 % above its smallest value "
+            "(T1 400 mm² → 528 mm²)."
+        )
 
     def test_numbers_rule_and_next_category(self) -> None:
         r = classify([40, 35], [30, 28], criteria="recist1.1")
