@@ -352,7 +352,7 @@ def _read_fragments(text: str, unit: Unit, problems: Problems, where: str) -> _C
 
 def _lesion(cell: _Cell, entry: LesionEntry) -> Lesion:
     return Lesion(
-        size_mm=cell.diameter,
+        size_mm=None if cell.fragments else cell.diameter,
         perpendicular_mm=cell.perpendicular,
         node=entry.node,
         organ=entry.organ.strip() or None,

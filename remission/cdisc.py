@@ -456,10 +456,13 @@ def _new_in_tu_only(
     """
     seen = {(subject, link) for subject, _, link in records}
     subjects = {subject for subject, _, _ in records}
+    # By VISITNUM when TU gives one; else by VISIT, when only one visit has that name.
     visits: dict[tuple[str, str], str] = {}
+    named: Counter[tuple[str, str]] = Counter()
     for (subject, label), info in visit_info.items():
         visits[(subject, f"#{_number(info['VISITNUM'])}")] = label
-        visits.setdefault((subject, info["VISIT"].strip().upper()), label)
+        visits[(subject, info["VISIT"].strip().upper())] = label
+        named[(subject, info["VISIT"].strip().upper())] += 1
     notes: list[str] = []
     problems: list[Problem] = []
     for subject, link, word, location, number, visit, row in zip(
@@ -474,8 +477,11 @@ def _new_in_tu_only(
     ):
         if word.upper() != "NEW" or subject not in subjects or (subject, link) in seen:
             continue
-        at = visits.get((subject, f"#{_number(number)}")) if number else None
-        at = at or visits.get((subject, visit.strip().upper()))
+        text = (subject, visit.strip().upper())
+        if number:
+            at = visits.get((subject, f"#{_number(number)}"))
+        else:
+            at = visits.get(text) if named[text] == 1 else None
         if at is None:
             problems.append(
                 Problem(

@@ -249,18 +249,19 @@ def _reading(value: Size | Lesion, unit: Unit, problems: Problems, where: str) -
     """
     lesion = value if isinstance(value, Lesion) else Lesion(size_mm=value)
     if lesion.fragments_mm:
-        sizes = [exact(f, unit, problems, where, "fragments_mm") for f in lesion.fragments_mm]
-        total = sum((f for f in sizes if f is not None), Fraction(0))
-        note = f"split into {len(sizes)} fragments, diameters summed"
-        return _Reading(total, None, too_small=False, note=note)
+        return _fragments(lesion, unit, problems, where)
     if lesion.merged_into is not None:
-        if lesion.size_mm not in (None, 0, 0.0, "0"):
-            problems.add(
-                where,
-                "size_mm",
-                f"is {lesion.size_mm!r} but the lesion merged into {lesion.merged_into}",
-                "record a merged lesion as 0 mm and measure the merged lesion as one",
-            )
+        for field_name, given in (
+            ("size_mm", lesion.size_mm),
+            ("perpendicular_mm", lesion.perpendicular_mm),
+        ):
+            if given is not None and exact(given, unit, problems, where, field_name) != 0:
+                problems.add(
+                    where,
+                    field_name,
+                    f"is {given!r} but the lesion merged into {lesion.merged_into}",
+                    "record a merged lesion as 0 mm and measure the merged lesion as one",
+                )
         return _Reading(
             Fraction(0), None, too_small=False, note=f"merged into {lesion.merged_into}"
         )
@@ -276,6 +277,88 @@ def _reading(value: Size | Lesion, unit: Unit, problems: Problems, where: str) -
         else exact(lesion.perpendicular_mm, unit, problems, where, "perpendicular_mm")
     )
     return _Reading(diameter, second, too_small=False)
+
+
+def _fragments(lesion: Lesion, unit: Unit, problems: Problems, where: str) -> _Reading:
+    """A lesion that split: two fragments or more, their longest diameters summed."""
+    fix = "give a split lesion as its fragments' longest diameters only (RECIST 1.1 4.3.2)"
+    for field_name, given in (
+        ("size_mm", lesion.size_mm),
+        ("perpendicular_mm", lesion.perpendicular_mm),
+        ("merged_into", lesion.merged_into),
+    ):
+        if given is not None:
+            problems.add(where, field_name, f"is {given!r} for a lesion given as fragments", fix)
+    if len(lesion.fragments_mm) < 2:
+        problems.add(
+            where,
+            "fragments_mm",
+            "has one fragment",
+            "a lesion that split has two fragments or more; give one size otherwise",
+        )
+    sizes = [exact(f, unit, problems, where, "fragments_mm") for f in lesion.fragments_mm]
+    total = sum((f for f in sizes if f is not None), Fraction(0))
+    if total >= _MAX_SPLIT_MM:
+        problems.add(
+            where,
+            "fragments_mm",
+            f"add up to {float(total):g} mm, 10 metres or more: no lesion is that large",
+            "check the fragments and their unit",
+        )
+    note = f"split into {len(sizes)} fragments, diameters summed"
+    return _Reading(total, None, too_small=False, note=note)
+
+
+_MAX_SPLIT_MM: Final = Fraction(10_000)
+"""As for any size in a long table (remission.table.MAX_UM): no lesion is 10 m."""
+
+
+def _joined(
+    targets: Sequence[_Target],
+    given: Mapping[str, Size | Lesion],
+    readings: list[_Reading],
+    problems: Problems,
+    where_visit: str,
+) -> None:
+    """A merged lesion joins one that is measured as one, not one merged in turn.
+
+    When the lesion it joined was not assessed, neither was the merged one: its 0 mm
+    would otherwise count as a measurement of disease that was not looked at.
+    """
+    index = {t.name: i for i, t in enumerate(targets)}
+    for i, target in enumerate(targets):
+        lesion = given.get(target.name)
+        if (
+            not isinstance(lesion, Lesion)
+            or lesion.merged_into not in index
+            or lesion.merged_into == target.name  # reported as naming itself
+        ):
+            continue
+        joined = given.get(lesion.merged_into)
+        if isinstance(joined, Lesion) and joined.merged_into is not None:
+            problems.add(
+                f"lesion {target.name} at {where_visit}",
+                "merged_into",
+                f"names {lesion.merged_into}, which is merged into another lesion too",
+                "name the lesion that was measured as one (the one the others joined)",
+            )
+        other = readings[index[lesion.merged_into]]
+        if other.diameter is None and not other.too_small:
+            readings[i] = _Reading(
+                None, None, too_small=False, note=f"merged into {lesion.merged_into}, not assessed"
+            )
+
+
+def _unknown_targets(visit: Visit, names: Sequence[str], problems: Problems) -> None:
+    """Targets are fixed at baseline (RECIST 1.1 section 3.3): no new names later."""
+    for name in visit.targets:
+        if str(name) not in names:
+            problems.add(
+                f"lesion {name} at {visit.name}",
+                "lesion",
+                "is not a baseline target lesion",
+                "use the baseline name, or record new disease as new_lesions=True",
+            )
 
 
 def _check_change(
@@ -360,14 +443,7 @@ def _read(visits: Sequence[Visit], unit: str | Unit) -> _Case:
                 "list visits in time order, each on a later day",
             )
         previous_day = day
-        for name in visit.targets:
-            if str(name) not in names:
-                problems.add(
-                    f"lesion {name} at {visit.name}",
-                    "lesion",
-                    "is not a baseline target lesion",
-                    "use the baseline name, or record new disease as new_lesions=True",
-                )
+        _unknown_targets(visit, names, problems)
         readings = []
         for target in targets:
             where = f"lesion {target.name} at {'baseline' if index == 0 else visit.name}"
@@ -398,6 +474,8 @@ def _read(visits: Sequence[Visit], unit: str | Unit) -> _Case:
                     "enter the baseline size, or record the lesion as non-target",
                 )
             readings.append(reading)
+        if index > 0:
+            _joined(targets, visit.targets, readings, problems, visit.name)
         status = non_target_status(visit.non_target, problems, where_visit)
         if index > 0 and status is None and has_non_target:
             # The patient has non-target disease, but nothing was recorded at this visit.

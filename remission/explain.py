@@ -208,6 +208,8 @@ def _lesion_text(lesion: LesionResult, measure: Measure, criteria: Criteria) -> 
 
 def _cr_sentence(criteria: Criteria, lesions: Sequence[LesionResult]) -> str:
     """What a complete response shows: all gone, nodes back to normal, or too small."""
+    if not lesions:  # non-target disease only: nothing was measured
+        return CR_SENTENCES["no targets"]
     too_small = [lesion.name for lesion in lesions if lesion.status == "too small"]
     if too_small:  # the founding document's rule counts these as complete
         return CR_SENTENCES["too small"].format(

@@ -1265,6 +1265,30 @@ class _Checker:
             "at baseline each lesion is measured whole under its own id; fragments are for "
             "a target that split at a follow-up",
         )
+        # Per split lesion and visit, on its first fragment's row: how many, how large.
+        later = piece & ~s.at_base & (s.role == Role.TARGET)
+        count = np.bincount(codes[later], minlength=size)
+        um = self.sizes.size_um[s.order]
+        total = np.bincount(codes[later], weights=np.maximum(um[later], 0), minlength=size)
+        head = later & (first[codes] == np.arange(s.order.size))
+        self.flag_sorted(
+            s,
+            head & (count[codes] == 1),
+            self.label("fragment"),
+            lambda k: f"is the only fragment of lesion {lesions[s.lesion[k]]!r} at this visit",
+            "a lesion that split has two fragments or more: give one row with no fragment "
+            "otherwise",
+        )
+        self.flag_sorted(
+            s,
+            head & (total[codes] >= MAX_UM),
+            self.sizes.size_label,
+            lambda k: (
+                f"the fragments of lesion {lesions[s.lesion[k]]!r} add up to 10 metres or "
+                "more: no lesion is that large"
+            ),
+            "check the fragments' sizes and their unit",
+        )
 
     def _merger_checks(
         self, s: _Sorted, keys: Int64, take: Callable[[npt.NDArray[Any]], npt.NDArray[Any]]
@@ -1320,6 +1344,49 @@ class _Checker:
             lambda k: f"{names[s.merged[k]]!r} is not one of the patient's baseline targets",
             "give the id of the target lesion it merged with, as written in the lesion column",
         )
+        self._joined(s, later & ~itself & known, other)
+
+    def _joined(self, s: _Sorted, merged: Bools, other: Int64) -> None:
+        """The lesion a merged one joined: measured as one, not merged in turn.
+
+        When that lesion was not assessed at the visit, neither was the merged one (its
+        0 mm would count as a measurement of disease nobody looked at): it is blanked,
+        as engine._joined does.
+        """
+        rows = np.flatnonzero(merged)
+        if rows.size == 0:
+            return
+        runs = np.isin(s.run, s.run[rows])
+        at = {
+            (int(r), int(lesion)): int(k)
+            for k, r, lesion in zip(
+                np.flatnonzero(runs).tolist(),
+                s.run[runs].tolist(),
+                s.lesion[runs].tolist(),
+                strict=True,
+            )
+        }
+        partner = np.full(s.order.size, -1, dtype=np.int64)
+        for k in rows.tolist():
+            partner[k] = at.get((int(s.run[k]), int(other[k])), -1)
+        self.flag_sorted(
+            s,
+            merged & (partner >= 0) & (s.merged[np.maximum(partner, 0)] >= 0),
+            self.label("merged_into"),
+            lambda k: (
+                f"names {self.labels('lesion')[1][other[k]]}, which is merged into another "
+                "lesion too"
+            ),
+            "name the lesion that was measured as one (the one the others joined)",
+        )
+        sizes = self.sizes
+        for k in rows.tolist():
+            j = int(partner[k])
+            row = int(s.order[j]) if j >= 0 else -1
+            unmeasured = j < 0 or (sizes.size_um[row] < 0 and self.status[row] != Status.TOO_SMALL)
+            if unmeasured:
+                i = int(s.order[k])
+                sizes.size_um[i], sizes.zero[i] = -1, False
 
     def _baseline_checks(
         self, s: _Sorted, take: Callable[[npt.NDArray[Any]], npt.NDArray[Any]]
@@ -1832,15 +1899,18 @@ def to_visits(table: Table, patient: str) -> list[Visit]:
         new = False
         for i in range(start, end):
             if role[i] == Role.TARGET:
+                split = table.splits.get(line[i], ())
                 targets[lesion[i]] = Lesion(
                     size_mm=TOO_SMALL
                     if status[i] == Status.TOO_SMALL
+                    else None
+                    if split
                     else _size_of(table, line[i], size[i], exact[i], 0),
                     perpendicular_mm=_size_of(table, line[i], perp[i], exact[i], 1),
                     node=node[i],
                     organ=organ[i],
                     name=lesion[i],
-                    fragments_mm=table.splits.get(line[i], ()),
+                    fragments_mm=split,
                     merged_into=table.merges.get(line[i]),
                 )
             elif role[i] == Role.NON_TARGET:

@@ -85,6 +85,7 @@ PD_REASONS: MappingProxyType[str, str] = MappingProxyType(
 CR_SENTENCES: MappingProxyType[str, str] = MappingProxyType(
     {
         "gone": "At this visit none of the measured tumours could be seen any more",
+        "no targets": "At this visit none of the disease seen before could be found any more",
         "nodes": (
             "At this visit none of the measured tumours could be seen any more, and lymph "
             "nodes are back to a normal size (under 10 mm)"

@@ -634,9 +634,12 @@ def test_a_new_lesion_found_in_tu_only_is_progression() -> None:
     study = read_sdtm(tu, tr)
     assert _overall(to_rs(study, criteria="recist1.1")) == ["PD"]
     assert any("new lesion 'NEW01' is in TU" in note for note in study.notes)
-    # Found at a visit TR does not have: a problem, not a silent miss.
+    # Found at a visit TR does not have: a problem, not a silent miss; a VISITNUM is
+    # matched by VISITNUM only (unscheduled visits share their VISIT).
     with pytest.raises(InvalidInput, match="names no visit in TR"):
         read_sdtm(tu.assign(VISITNUM=[1, 9], VISIT=["SCREENING", "WEEK 60"]), tr)
+    with pytest.raises(InvalidInput, match="names no visit in TR"):
+        read_sdtm(tu.assign(VISITNUM=[1, 2.1], VISIT=["SCREENING", "WEEK 6"]), tr)
 
 
 def test_accepted_records_from_several_readers_are_read_with_a_note() -> None:

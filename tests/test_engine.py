@@ -342,6 +342,29 @@ class TestSplitAndMerged:
         with pytest.raises(InvalidInput, match="splits or merges only after baseline"):
             classify([Lesion(30, fragments_mm=(20, 10)), 20], [45, 10])
 
+    def test_a_split_is_given_by_its_fragments_alone(self) -> None:
+        with pytest.raises(InvalidInput) as caught:
+            classify(
+                [30, 20, 10],
+                [
+                    Lesion(50, fragments_mm=(12, 10)),
+                    Lesion(None, perpendicular_mm=9, fragments_mm=(12, 10), merged_into="T3"),
+                    Lesion(None, fragments_mm=(12,)),
+                ],
+            )
+        assert [(p.where.split(" at")[0], p.field) for p in caught.value.problems] == [
+            ("lesion T1", "size_mm"),
+            ("lesion T2", "perpendicular_mm"),
+            ("lesion T2", "merged_into"),
+            ("lesion T3", "fragments_mm"),
+        ]
+
+    def test_a_merged_lesion_of_0_0_mm_is_fine_and_a_perpendicular_is_not(self) -> None:
+        r = classify([30, 20], [45, Lesion("0.0", merged_into="T1")], criteria="recist1.1")
+        assert r.sum_mm == 45
+        with pytest.raises(InvalidInput, match="perpendicular_mm"):
+            classify([30, 20], [45, Lesion(0, perpendicular_mm=10, merged_into="T1")])
+
     def test_merged_lesion_with_a_size_is_an_error(self) -> None:
         with pytest.raises(InvalidInput, match="record a merged lesion as 0 mm"):
             classify([30, 20], [45, Lesion(12, merged_into="T1")])
@@ -632,6 +655,14 @@ class TestExplanation:
         )
         assert "needs a sum above 0 mm" in last("recist1.0", "present")
         assert last("recist1.1", None).startswith("Any lesion coming back")
+
+    def test_a_complete_response_without_targets_speaks_of_disease_not_tumours(self) -> None:
+        s = classify_series(
+            [Visit(0, non_target="present"), Visit(56, non_target="absent")], criteria="recist1.1"
+        )
+        assert s.visits[0].explanation.patient.startswith(
+            "At this visit none of the disease seen before could be found any more."
+        )
 
     def test_patient_words_say_why_and_never_more_than_the_numbers(self) -> None:
         def last(visits: list[Visit], criteria: str) -> remission.Explanation:

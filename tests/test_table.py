@@ -745,3 +745,52 @@ def test_keep_going_reconciles_rows_with_fragments() -> None:
     assert table.patients == ("P1",)
     assert len(table.data) == 2
     assert table.rows_kept + table.excluded[0].rows == table.input_rows == 7
+
+
+def test_a_split_needs_two_fragments_of_plausible_size() -> None:
+    found = problems(
+        csv(
+            "P1,baseline,0,T1,target,30,,,,",
+            "P1,baseline,0,T2,target,20,,,,",
+            "P1,week 8,56,T1,target,9999,,,a,",
+            "P1,week 8,56,T1,target,9999,,,b,",
+            "P1,week 8,56,T2,target,12,,,c,",
+            header=CHANGES,
+        )
+    )
+    assert [(p.where, p.field, p.message) for p in found] == [
+        (
+            "row 4 (patient P1)",
+            "size_mm",
+            "the fragments of lesion 'T1' add up to 10 metres or more: no lesion is that large",
+        ),
+        ("row 6 (patient P1)", "fragment", "is the only fragment of lesion 'T2' at this visit"),
+    ]
+
+
+def test_a_merger_joins_a_lesion_measured_as_one() -> None:
+    # Two lesions each merged into the other: nothing was measured; refused, not CR.
+    found = problems(
+        csv(
+            "P1,baseline,0,T1,target,30,,,,",
+            "P1,baseline,0,T2,target,20,,,,",
+            "P1,week 8,56,T1,target,0,,,,T2",
+            "P1,week 8,56,T2,target,0,,,,T1",
+            header=CHANGES,
+        )
+    )
+    assert [p.message for p in found] == [
+        "names T2, which is merged into another lesion too",
+        "names T1, which is merged into another lesion too",
+    ]
+    # The lesion it joined was not assessed: neither was the merged one (no sum, NE).
+    table = read_table(
+        csv(
+            "P1,baseline,0,T1,target,30,,,,",
+            "P1,baseline,0,T2,target,20,,,,",
+            "P1,week 8,56,T2,target,,,,,T1",
+            header=CHANGES,
+        )
+    )
+    [visit] = classify_series(to_visits(table, "P1"), criteria="recist1.1").visits
+    assert (visit.response.value, visit.sum_mm) == ("NE", None)
