@@ -97,6 +97,20 @@ def best_response(
         ...               stable=Response.NON_CR_NON_PD).response
         <Response.NON_CR_NON_PD: 'NON-CR/NON-PD'>
     """
+    if (
+        isinstance(max_ne_between, bool)
+        or not isinstance(max_ne_between, int)
+        or max_ne_between < 0
+    ):
+        problems = Problems()
+        problems.add(
+            "options",
+            "max_ne_between",
+            f"{max_ne_between!r} is not a count of 0 or more",
+            "give how many NE assessments may lie between a response and its confirmation: "
+            "0, 1, 2…",
+        )
+        problems.raise_if_any()
     visits = _read(assessments)
     if stable is None:
         seen = any(recorded is Response.NON_CR_NON_PD for _, recorded in visits)

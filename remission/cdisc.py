@@ -261,6 +261,8 @@ class SdtmStudy:
     notes: tuple[str, ...] = ()
     excluded: tuple[Exclusion, ...] = ()
     table: Table | None = field(default=None, repr=False, compare=False)
+    unmeasured: tuple[str, ...] = ()
+    """Subjects in TU with no TR result at all: no response (ADRS gives them MISSING)."""
     """``long`` as checked by :func:`remission.table.read_table` (kept, not checked again)."""
 
 
@@ -307,6 +309,12 @@ def read_sdtm(
     problems += tu_problems
     notes, order_problems = _date_visits(visit_info)
     notes = mixed + found_in_tu + notes
+    unmeasured = sorted(set(_text(tu_frame, "USUBJID")) - set(_text(tr_frame, "USUBJID")) - {""})
+    notes += [
+        f"USUBJID {subject}: in TU, but TR has no result for it: no response can be given "
+        "(ADRS: BOR and CBOR MISSING)"
+        for subject in unmeasured
+    ]
     found = _by_subject(problems + order_problems)
     tr_rows_of = Counter(_text(tr_frame, "USUBJID"))
     excluded = _leave_out(found, tr_rows_of, records, visit_info)
@@ -329,7 +337,15 @@ def read_sdtm(
         [{"USUBJID": s, "LABEL": v, **info} for (s, v), info in visit_info.items()],
         columns=["USUBJID", "VISIT", "LABEL", "STUDYID", "VISITNUM", "DY", "DTC", "DATE", "DATEF"],
     )
-    return SdtmStudy(long, visits, MappingProxyType(sources), tuple(notes), excluded, table)
+    return SdtmStudy(
+        long,
+        visits,
+        MappingProxyType(sources),
+        tuple(notes),
+        excluded,
+        table,
+        tuple(unmeasured),
+    )
 
 
 def _fold_results(
@@ -1203,8 +1219,8 @@ def to_adrs(
             "PARCAT1": chosen.title,
             "AVALC": str(rec.response),
             "AVAL": AVAL[str(rec.response)],
-            "ADT": rec.DATE or "",
-            "ADTF": rec.DATEF or "",
+            "ADT": rec.DATE or None,
+            "ADTF": rec.DATEF or None,
             "ADY": _number(rec.DY),
             "VISIT": rec.VISIT,
             "VISITNUM": _number(rec.VISITNUM),
@@ -1240,11 +1256,32 @@ def to_adrs(
                     "PARCAT1": chosen.title,
                     "AVALC": value,
                     "AVAL": AVAL[value],
-                    "ADT": info.get("DATE", ""),
-                    "ADTF": info.get("DATEF", ""),
+                    "ADT": info.get("DATE") or None,
+                    "ADTF": info.get("DATEF") or None,
                     "ADY": info.get("DY"),
-                    "VISIT": info.get("visit", ""),
+                    "VISIT": info.get("visit") or None,
                     "VISITNUM": info.get("VISITNUM"),
+                }
+            )
+    for subject in study.unmeasured:  # in TU only: nothing to assess (admiralonco: MISSING)
+        for code, name in (
+            ("BOR", "Best Overall Response"),
+            ("CBOR", "Best Confirmed Overall Response"),
+        ):
+            rows.append(
+                {
+                    "STUDYID": studyid or None,
+                    "USUBJID": subject,
+                    "PARAMCD": code,
+                    "PARAM": f"{name} {label}",
+                    "PARCAT1": chosen.title,
+                    "AVALC": "MISSING",
+                    "AVAL": AVAL["MISSING"],
+                    "ADT": None,
+                    "ADTF": None,
+                    "ADY": None,
+                    "VISIT": None,
+                    "VISITNUM": None,
                 }
             )
     frame = pd.DataFrame(rows)

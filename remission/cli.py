@@ -101,6 +101,16 @@ def _days_or(*words: str) -> Callable[[str], int | str | None]:
     return parse
 
 
+def _ne_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is negative: give 0 or more")
+    return value
+
+
 def _count(text: str) -> int:
     try:
         value = int(text)
@@ -141,7 +151,8 @@ def _series_options(parser: argparse.ArgumentParser) -> None:
         type=_days_or("criteria", "none"),
         default="criteria",
         help="days between a CR/PR and the assessment confirming it; none = no "
-        "confirmation (default: the criteria's own, RECIST 1.1 none, WHO/RECIST 1.0 28)",
+        "confirmation (default: the criteria's own, RECIST 1.1 none, WHO/RECIST 1.0 28); "
+        "ADRS's CBOR is always confirmed, 28 days when none is given",
     )
     parser.add_argument(
         "--sd-min-days",
@@ -152,7 +163,7 @@ def _series_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--max-ne-between",
-        type=int,
+        type=_ne_count,
         default=1,
         help="NE assessments allowed between a response and its confirmation (default 1)",
     )

@@ -98,14 +98,24 @@ def to_safe_csv(frame: pd.DataFrame) -> str:
 def to_json(frame: pd.DataFrame) -> str:
     """JSON text: a list with one object per row; missing values are ``null``.
 
-    Floats keep 15 significant digits (the most pandas writes), more than any
-    measurement carries.
+    Floats keep 15 decimal places (the most pandas writes), more than any measurement
+    carries. Dates without a time of day are written as the CSV writes them (2024-03-01).
 
     Examples:
         >>> import pandas as pd
         >>> to_json(pd.DataFrame({"patient": ["P1"], "pct": [-30.0], "day": [None]}))
         '[{"patient":"P1","pct":-30.0,"day":null}]'
+        >>> to_json(pd.DataFrame({"date": pd.to_datetime(["2024-03-01", None])}))
+        '[{"date":"2024-03-01"},{"date":null}]'
     """
+    dates = {
+        name: frame[name].dt.strftime("%Y-%m-%d").astype(object).where(frame[name].notna(), None)
+        for name in frame.columns
+        if pd.api.types.is_datetime64_any_dtype(frame[name].dtype)
+        and (frame[name].dropna() == frame[name].dropna().dt.normalize()).all()
+    }
+    if dates:
+        frame = frame.assign(**dates)
     text = frame.to_json(
         orient="records", force_ascii=False, date_format="iso", double_precision=15
     )

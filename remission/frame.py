@@ -186,10 +186,16 @@ def _options(
                 "options", "max_ne_between", f"{max_ne_between!r} is not a count", "give 0, 1, 2…"
             )
         )
-    for name, value in (("confirmation_days", confirmation), ("sd_min_days", minimum)):
-        if isinstance(value, int) and value < 0:
+    checked = (
+        ("confirmation_days", confirmation),
+        ("sd_min_days", minimum),
+        ("max_ne_between", max_ne_between),
+    )
+    for name, value in checked:
+        if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+            unit = "" if name == "max_ne_between" else " days"
             problems.append(
-                Problem("options", name, f"is negative ({value})", "give 0 or more days")
+                Problem("options", name, f"is negative ({value})", f"give 0 or more{unit}")
             )
     if problems:
         raise InvalidInput(problems)

@@ -170,6 +170,11 @@ class TestWithoutConfirmation:
 
 
 class TestBadInput:
+    @pytest.mark.parametrize("count", [-1, 1.5, True])
+    def test_max_ne_between_is_a_count_of_0_or_more(self, count: object) -> None:
+        with pytest.raises(InvalidInput, match="max_ne_between"):
+            best_response([(56, PR), (84, PR)], max_ne_between=count)  # type: ignore[arg-type]
+
     def test_all_problems_at_once(self) -> None:
         with pytest.raises(InvalidInput) as caught:
             best_response([(10, "XR"), (5, "PR"), ("a", "SD")])  # type: ignore[list-item]

@@ -708,3 +708,18 @@ def test_a_subject_with_dates_but_no_study_days_is_counted_from_its_first_date()
     s2 = study.long[study.long["patient"] == "S2"]
     assert s2["day"].tolist() == [0, 45]
     assert _overall(to_rs(study, criteria="recist1.1")) == ["PR", "PR"]
+
+
+def test_a_subject_only_in_tu_gets_missing_in_adrs_and_a_note() -> None:
+    tr = _tr([("T01", "SCREENING", "LDIAM", 50, "", ""), ("T01", "WEEK 6", "LDIAM", 30, "", "")])
+    study = read_sdtm(pd.concat([ONE_TARGET, ONE_TARGET.assign(USUBJID="S9")]), tr)
+    assert study.unmeasured == ("S9",)
+    assert any("USUBJID S9: in TU, but TR has no result" in note for note in study.notes)
+    adrs = to_adrs(study, criteria="recist1.1")
+    s9 = adrs[adrs["USUBJID"] == "S9"]
+    assert s9[["PARAMCD", "AVALC", "AVAL"]].values.tolist() == [
+        ["BOR", "MISSING", 7],
+        ["CBOR", "MISSING", 7],
+    ]
+    assert s9["ADT"].isna().all()
+    assert s9["VISIT"].isna().all()

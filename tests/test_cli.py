@@ -187,6 +187,12 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert run("frobnicate")[0] == 2
 
 
+def test_a_negative_ne_count_is_a_usage_error() -> None:
+    code, _, err = run("assess", "study.csv", "--max-ne-between=-1")
+    assert code == 2
+    assert "'-1' is negative" in err
+
+
 def test_excluded_without_keep_going_is_a_usage_error() -> None:
     code, _, err = run("assess", "study.csv", "--excluded", "left-out.csv")
     assert code == 2

@@ -98,3 +98,13 @@ def test_write_to_a_stream() -> None:
     out = io.StringIO()
     write(pd.DataFrame({"a": ["+1"]}), out, "csv")
     assert out.getvalue() == "a\r\n'+1\r\n"
+
+
+def test_json_writes_dates_as_the_csv_does_and_missing_as_null() -> None:
+    frame = pd.DataFrame(
+        {"date": pd.to_datetime(pd.Series(["2024-03-01", None])), "ADT": ["", None]}
+    )
+    assert json.loads(to_json(frame)) == [
+        {"date": "2024-03-01", "ADT": ""},
+        {"date": None, "ADT": None},
+    ]
