@@ -528,6 +528,25 @@ def _roles(rows: Sequence[tuple[int, LesionEntry]], problems: Problems) -> list[
     return roles
 
 
+def _unused_sizes(row: LesionEntry, problems: Problems) -> None:
+    """A size typed for a non-target lesion would be ignored: say so instead.
+
+    RECIST 1.1 section 3.3 follows non-target lesions by status only; a number in their
+    row is more likely a lesion meant as a target.
+    """
+    typed = [text for text in (row.baseline, *row.sizes) if _NUMBER.match(text)]
+    if typed:
+        problems.add(
+            f"lesion {row.name.strip()}",
+            "size",
+            f"has sizes ({', '.join(typed)}), but non-target lesions are not measured",
+            "make it a target lesion to have it measured and summed, or clear its sizes",
+        )
+
+
+_NUMBER: Final = re.compile(r"^\s*[0-9.]+\s*(?:[x×*+]\s*[0-9.]+\s*)*$")
+
+
 def _targets(
     rows: Sequence[tuple[int, LesionEntry]],
     roles: Sequence[Role | None],
@@ -539,6 +558,8 @@ def _targets(
     baseline_targets: dict[str, Lesion] = {}
     follow_ups: list[dict[str, Size | Lesion]] = [{} for _ in names]
     for (index, row), role in zip(rows, roles, strict=True):
+        if role is Role.NON_TARGET:
+            _unused_sizes(row, problems)
         if role is not Role.TARGET:
             continue
         name = row.name.strip() or f"in row {index}"

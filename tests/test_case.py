@@ -137,6 +137,25 @@ def test_a_merger_with_no_other_target_says_so() -> None:
     assert problem.fix == "there is no other target lesion to merge with: enter the lesion's size"
 
 
+def test_sizes_typed_for_a_non_target_lesion_are_not_silently_ignored() -> None:
+    case = Case(
+        lesions=(
+            LesionEntry("T1", baseline="30", sizes=("20",)),
+            LesionEntry("NT1", role="non-target", baseline="12", sizes=("present",)),
+        ),
+        visits=(VisitEntry(day=56, non_target="present"),),
+        unit="mm",
+        criteria="recist1.1",
+    )
+    with pytest.raises(InvalidInput) as caught:
+        cases.assess(case)
+    [problem] = caught.value.problems
+    assert (problem.where, problem.message) == (
+        "lesion NT1",
+        "has sizes (12), but non-target lesions are not measured",
+    )
+
+
 def test_a_split_at_baseline_is_refused() -> None:
     case = Case(
         lesions=(LesionEntry("T1", baseline="20 + 10", sizes=("12",)),),
