@@ -377,11 +377,38 @@ _CONVENTIONAL_TEXTS = {
 combinations as RECIST 1.1 Table 1, without RECIST 1.1's NON-CR/NON-PD category."""
 
 
-def _conventional_table(cite: Callable[[str, str], Rule], where: str) -> tuple[Row, ...]:
+def _conventional_table(cite: Callable[[str, str], Rule]) -> tuple[Row, ...]:
+    """The shared rows, each cited by ``cite(key, text)`` to where its rule is written."""
     return _table(
-        {key: cite(where, text) for key, text in _CONVENTIONAL_TEXTS.items()},
+        {key: cite(key, text) for key, text in _CONVENTIONAL_TEXTS.items()},
         non_target_only=Response.SD,
     )
+
+
+_NOT_EVALUABLE_KEYS: Final = frozenset({"NE", "NT NE"})
+
+
+def _borrowed_ne(text: str) -> Rule:
+    """Miller et al. 1981 define no 'not evaluable'; RECIST 1.1 section 4.4.2 does."""
+    return Rule(
+        text,
+        Citation(EISENHAUER_2009, "section 4.4.2 (the 1981 paper has no not-evaluable category)"),
+    )
+
+
+def _who_row(key: str, text: str) -> Rule:
+    return _borrowed_ne(text) if key in _NOT_EVALUABLE_KEYS else _who("'Response'", text)
+
+
+def _basic_row(key: str, text: str) -> Rule:
+    """The founding document defines complete and partial remission; the rest is WHO's."""
+    if key in _NOT_EVALUABLE_KEYS:
+        return _borrowed_ne(text)
+    if key in {"CR", "CR incomplete", "NT CR"}:
+        return _doc("'Complete remission'", text)
+    if key == "PR":
+        return _doc("'Partial remission'", text)
+    return _who("'Response' (the founding document does not define progression)", text)
 
 
 RECIST_1_1 = Criteria(
@@ -529,7 +556,7 @@ RECIST_1_0 = Criteria(
             "(20 mm with conventional techniques)",
         ),
     ),
-    table=_conventional_table(_r10, "'Evaluation of best overall response'"),
+    table=_conventional_table(lambda _, text: _r10("'Evaluation of best overall response'", text)),
     confirmation_days=28,
     confirmation=_r10(
         "'Confirmation'",
@@ -573,8 +600,7 @@ WHO = Criteria(
         "'Response', no change",
         "NC (stable disease): neither a 50 % decrease nor a 25 % increase",
     ),
-    not_evaluable=_who(
-        "'Response'",
+    not_evaluable=_borrowed_ne(
         "NE: a measured lesion was not assessed and no lesion shows progression",
     ),
     reappearance=_who(
@@ -590,7 +616,7 @@ WHO = Criteria(
     ),
     node_normal_below_mm=None,
     measurability=None,
-    table=_conventional_table(_who, "'Response'"),
+    table=_conventional_table(_who_row),
     confirmation_days=28,
     confirmation=_who(
         "'Response'",
@@ -633,8 +659,7 @@ BASIC = Criteria(
         "Complete: every lesion gone (0 mm) or too small to see or measure",
     ),
     stable=_who("'Response', no change", "Stable: neither partial nor progressive"),
-    not_evaluable=_who(
-        "'Response'",
+    not_evaluable=_borrowed_ne(
         "Not evaluable: a lesion was not measured and the others show no progression",
     ),
     reappearance=_who(
@@ -649,9 +674,12 @@ BASIC = Criteria(
     ),
     node_normal_below_mm=None,
     measurability=None,
-    table=_conventional_table(_doc, "'Complete remission' and 'Partial remission'"),
+    table=_conventional_table(_basic_row),
     confirmation_days=None,
-    confirmation=_doc("'Remission'", "The founding document asks for no confirmation"),
+    confirmation=_doc(
+        "'Complete remission' and 'Partial remission'",
+        "The founding document asks for no confirmation",
+    ),
     sd_min_days=0,
 )
 

@@ -151,3 +151,19 @@ class TestLookup:
         table = RECIST_1_1.lookup()
         assert len(table) == 58
         assert table[(Response.CR, Response.NE, False)].overall is Response.PR
+
+
+def test_each_row_cites_where_its_rule_is_written() -> None:
+    # The founding document defines complete and partial remission only; progression
+    # is WHO's (Miller 1981), and neither paper has a not-evaluable category (RECIST 1.1
+    # section 4.4.2 has).
+    def source(
+        criteria: Criteria, target: Response | None, non_target: Response | None, new: bool
+    ) -> str:
+        return str(criteria.overall(target, non_target, new).rule.citation)
+
+    assert source(BASIC, Response.SD, None, True).startswith("Miller et al. 1981")
+    assert source(BASIC, Response.PR, None, False).startswith("remission founding document")
+    assert "section 4.4.2" in source(BASIC, Response.NE, None, False)
+    assert "section 4.4.2" in source(WHO, Response.NE, None, False)
+    assert "section 4.4.2" in str(WHO.not_evaluable.citation)
