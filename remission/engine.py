@@ -241,7 +241,9 @@ class _Case:
     has_non_target: bool
 
 
-def _reading(value: Size | Lesion, unit: Unit, problems: Problems, where: str) -> _Reading:
+def _reading(
+    value: Size | Lesion, unit: Unit, problems: Problems, where: str, *, follow_up: bool = True
+) -> _Reading:
     """One lesion at one visit, including RECIST 1.1 section 4.3.2's special cases.
 
     A split lesion is the sum of its fragments' longest diameters; a lesion that merged
@@ -276,6 +278,14 @@ def _reading(value: Size | Lesion, unit: Unit, problems: Problems, where: str) -
         if lesion.perpendicular_mm is None
         else exact(lesion.perpendicular_mm, unit, problems, where, "perpendicular_mm")
     )
+    if follow_up and second == 0 and diameter:  # at baseline: its own message (_read)
+        problems.add(
+            where,
+            "perpendicular_mm",
+            "is 0 but the longest diameter is not: a lesion still there has two diameters "
+            "above 0 (a product of 0 would read as gone)",
+            "enter the second diameter, or 0 for both if the lesion has gone",
+        )
     return _Reading(diameter, second, too_small=False)
 
 
@@ -457,7 +467,7 @@ def _read(visits: Sequence[Visit], unit: str | Unit) -> _Case:
                     problems=problems,
                     where=where,
                 )
-            reading = _reading(given, unit, problems, where)
+            reading = _reading(given, unit, problems, where, follow_up=index > 0)
             if index == 0 and reading.perpendicular == 0:
                 problems.add(
                     where,
@@ -1080,6 +1090,18 @@ def classify(
         label="follow-up",
     )
     case = _read([base_visit, follow_visit], unit)
+    if nadir is not None and chosen.progression.scope is Scope.ANY_LESION:
+        raise InvalidInput(
+            [
+                Problem(
+                    "call",
+                    "nadir_mm",
+                    f"is a sum, but {chosen.title} judges progression lesion by lesion, each "
+                    "against its own smallest size",
+                    "give the earlier visits to classify_series instead of a nadir",
+                )
+            ]
+        )
     if nadir is not None:
         products, _ = _uses_products(chosen, case)
         base_sum = sum(
@@ -1105,12 +1127,15 @@ def compare(
     baseline: Sequence[Size | Lesion],
     follow_up: Sequence[Size | Lesion],
     *,
-    nadir_mm: Size = None,
     non_target: str | None = None,
     new_lesions: bool = False,
     unit: str | Unit = "mm",
 ) -> Mapping[str, Assessment]:
     """The same lesions under every criteria set, side by side (name → assessment).
+
+    There is no ``nadir_mm`` here: one number cannot be the nadir of every set (WHO
+    judges lesions one by one, and products are mm²). For a series, run
+    :func:`classify_series` under each set.
 
     Examples:
         >>> {name: a.response.value for name, a in compare([40], [26]).items()}
@@ -1121,7 +1146,6 @@ def compare(
             baseline,
             follow_up,
             criteria=name,
-            nadir_mm=nadir_mm,
             non_target=non_target,
             new_lesions=new_lesions,
             unit=unit,

@@ -1445,6 +1445,19 @@ class _Checker:
         )
         self.flag_sorted(
             s,
+            ~at_base
+            & (role == Role.TARGET)
+            & take(sizes.perp_zero)
+            & take(sizes.size_given)
+            & ~take(sizes.zero)
+            & ~take(sizes.bad),
+            self.perpendicular_label,
+            "is 0 but the longest diameter is not: a lesion still there has two diameters "
+            "above 0 (a product of 0 would read as gone)",
+            "enter the second diameter, or 0 for both if the lesion has gone",
+        )
+        self.flag_sorted(
+            s,
             at_base & (role == Role.NON_TARGET) & (status >= 0) & (status != Status.PRESENT),
             self.label("status"),
             lambda k: f"is {Status(int(status[k])).word} at baseline",

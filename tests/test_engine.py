@@ -502,6 +502,18 @@ class TestWho:
         r = classify([Lesion(20, 10)], [Lesion(24.9, 10)], criteria="who")
         assert r.response is Response.SD
 
+    def test_a_nadir_sum_is_refused_where_lesions_are_judged_one_by_one(self) -> None:
+        # WHO progression is per lesion (each against its own smallest value): a nadir
+        # given as one sum cannot say which lesion grew.
+        with pytest.raises(InvalidInput, match="judges progression lesion by lesion"):
+            classify([Lesion(10, 10)], [Lesion(10, 10)], criteria="who", nadir_mm=50)
+
+    def test_a_second_diameter_of_0_with_a_length_is_refused(self) -> None:
+        # 10 × 0 would be a product of 0, read as gone, though the lesion is 10 mm long.
+        with pytest.raises(InvalidInput, match="perpendicular_mm: is 0 but the longest"):
+            classify([Lesion(20, 20)], [Lesion(10, 0)], criteria="who")
+        assert classify([Lesion(20, 20)], [Lesion(0, 0)], criteria="who").response is Response.CR
+
     def test_missing_perpendicular_is_a_warning(self) -> None:
         r = classify([20], [10], criteria="who")
         assert r.unit == "mm"

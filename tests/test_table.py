@@ -293,6 +293,18 @@ def test_same_column_twice() -> None:
     assert found[0].message.startswith("names the same column as 'patient'")
 
 
+def test_a_second_diameter_of_0_at_follow_up_needs_a_first_of_0() -> None:
+    header = "patient,visit,day,lesion,role,size_mm,perpendicular_mm"
+    found = problems(
+        csv("P1,baseline,0,T1,target,20,20", "P1,week 8,56,T1,target,10,0", header=header)
+    )
+    assert [(p.where, p.field) for p in found] == [("row 3 (patient P1)", "perpendicular_mm")]
+    ok = read_table(
+        csv("P1,baseline,0,T1,target,20,20", "P1,week 8,56,T1,target,0,0", header=header)
+    )
+    assert ok.patients == ("P1",)
+
+
 def test_a_column_written_twice_is_refused_not_half_read() -> None:
     # pandas would read the second copy as "size_mm.1" and ignore it.
     text = "patient,visit,day,lesion,role,size_mm,size_mm\nP1,baseline,0,T1,target,50,100\n"
