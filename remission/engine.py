@@ -515,29 +515,49 @@ def _read(visits: Sequence[Visit], unit: str | Unit) -> _Case:
 
 
 def _uses_products(criteria: Criteria, case: _Case) -> tuple[bool, list[Deviation]]:
-    """Whether sizes are multiplied, per the criteria's :class:`Measure`."""
+    """Whether sizes are multiplied, per the criteria's :class:`Measure`, decided at baseline.
+
+    Products need both diameters of every target at baseline; without them WHO sums
+    longest diameters for the whole series, with a warning. Decided once, at baseline,
+    so that a later visit cannot change the answers already given. A follow-up lesion
+    without its second diameter then has no product: it counts as not assessed.
+    """
     if criteria.measure is Measure.DIAMETER or not case.targets:
         return False, []
-    missing = sorted(
-        {
-            f"{t.name} at {v.name}"
-            for v in case.visits
-            for t, r in zip(case.targets, v.readings, strict=True)
-            if r.diameter and r.perpendicular is None
-        }
-    )
-    if not missing:
-        return True, []
-    if criteria.measure is Measure.PRODUCT:
-        return False, [
-            Deviation(
-                ", ".join(missing[:5]) + (" …" if len(missing) > 5 else ""),
-                "no perpendicular diameter, so sums of longest diameters were used "
-                "instead of sums of products",
-                str(criteria.partial.rule.citation),
-            )
-        ]
-    return False, []
+    base = case.visits[0]
+    missing = [
+        f"{t.name} at {base.name}"
+        for t, r in zip(case.targets, base.readings, strict=True)
+        if r.diameter and r.perpendicular is None
+    ]
+    source = str(criteria.partial.rule.citation)
+    if missing:
+        if criteria.measure is not Measure.PRODUCT:
+            return False, []
+        return False, [Deviation(listed_places(missing), PRODUCTS_FALLBACK, source)]
+    unknown = [
+        f"{t.name} at {v.name}"
+        for v in case.visits[1:]
+        for t, r in zip(case.targets, v.readings, strict=True)
+        if r.diameter and r.perpendicular is None
+    ]
+    return True, [Deviation(listed_places(unknown), PRODUCT_UNKNOWN, source)] if unknown else []
+
+
+def listed_places(places: Sequence[str]) -> str:
+    """Places in a warning: sorted, the first five."""
+    ordered = sorted(set(places))
+    return ", ".join(ordered[:5]) + (" …" if len(ordered) > 5 else "")
+
+
+PRODUCTS_FALLBACK: Final = (
+    "no perpendicular diameter at baseline, so sums of longest diameters are used "
+    "instead of sums of products"
+)
+PRODUCT_UNKNOWN: Final = (
+    "no perpendicular diameter, so the product is unknown and the lesion counts as not "
+    "assessed at that visit"
+)
 
 
 def _value(reading: _Reading, criteria: Criteria, products: bool) -> Fraction | None:
@@ -546,6 +566,8 @@ def _value(reading: _Reading, criteria: Criteria, products: bool) -> Fraction | 
         return size * size if products else size
     if reading.diameter is None:
         return None
+    if products and reading.diameter and reading.perpendicular is None:
+        return None  # a product without its second diameter is unknown
     if products:
         return reading.diameter * (reading.perpendicular or 0)
     return reading.diameter

@@ -49,9 +49,12 @@ import pandas as pd
 from remission.best import DISEASE_SEEN, BestResponse, best_response
 from remission.criteria import Criteria, Measure, Reference, Rule, Scope, get_criteria
 from remission.engine import (
+    PRODUCT_UNKNOWN,
+    PRODUCTS_FALLBACK,
     SMALL_NODE_CHANGE_MM,
     Series,
     classify_series,
+    listed_places,
     small_node_return,
     stable_response,
 )
@@ -404,10 +407,10 @@ class _Assessor:
         self.n_non_targets = np.bincount(
             pid[(role == Role.NON_TARGET) & base_row], minlength=self.n_patients
         )
-        # Products or diameters, per patient (the criteria's Measure; engine._uses_products).
+        # Products or diameters, per patient, decided at baseline (engine._uses_products).
         self.no_perp = target & (size > 0) & (perp < 0)
         has_gap = np.zeros(self.n_patients, dtype=bool)
-        has_gap[pid[self.no_perp]] = True
+        has_gap[pid[self.no_perp & base_row]] = True
         products = np.zeros(self.n_patients, dtype=bool)
         if c.measure is not Measure.DIAMETER:
             products = (self.n_targets > 0) & ~has_gap
@@ -416,6 +419,9 @@ class _Assessor:
         small = c.too_small_mm * UM_PER_MM
         small_um = int(small) if small.denominator == 1 else 0  # else: scalar path
         self.row_products = products[pid]
+        # A follow-up lesion of a product patient without its second diameter: unknown.
+        self.unknown_product = self.no_perp & self.row_products
+        missing |= self.unknown_product
         # engine._value: too small = the criteria's size; products = diameter × perpendicular.
         diameter = np.where(too_small, small_um, size)
         value = np.where(
@@ -1003,26 +1009,26 @@ def _patient_warnings(a: _Assessor) -> list[str]:
     def lesion(row: int) -> str:
         return str(lesion_names[lesion_codes[row]])
 
-    if a.product_gap is not None:
-        rows = np.flatnonzero(a.no_perp & a.product_gap[a.pid])
+    # engine._uses_products: diameters for all when a baseline target lacks its second
+    # diameter (WHO warns), else a follow-up lesion without one has no product.
+    at_base = a.v_base[a.visit_of]
+    fallback = a.no_perp & at_base & (a.product_gap[a.pid] if a.product_gap is not None else False)
+    for rows, message in (
+        (fallback, PRODUCTS_FALLBACK),
+        (a.unknown_product, PRODUCT_UNKNOWN),
+    ):
         labels = a.visit_labels
-        gaps: dict[int, set[str]] = {}
-        for row in rows.tolist():
-            gaps.setdefault(int(a.pid[row]), set()).add(
+        gaps: dict[int, list[str]] = {}
+        for row in np.flatnonzero(rows).tolist():
+            gaps.setdefault(int(a.pid[row]), []).append(
                 f"{lesion(row)} at {labels[a.visit_of[row]]}"
             )
-        for patient, items in gaps.items():
-            missing = sorted(items)
-            where = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
-            found[patient].append(
-                f"{where}: no perpendicular diameter, so sums of longest diameters were used "
-                f"instead of sums of products ({c.partial.rule.citation})"
-            )
+        for patient, places in gaps.items():
+            found[patient].append(f"{listed_places(places)}: {message} ({c.partial.rule.citation})")
     limits = c.measurability
     if limits is not None:
         source = str(limits.rule.citation)
         role = data["role"].to_numpy()
-        at_base = a.v_base[a.visit_of]
         base_targets = np.flatnonzero((role == Role.TARGET) & at_base)
         size = data["size_um"].to_numpy()[base_targets]
         node = data["node"].to_numpy(dtype=bool)[base_targets]

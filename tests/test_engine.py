@@ -519,6 +519,25 @@ class TestWho:
         assert r.unit == "mm"
         assert any("perpendicular" in w.message for w in r.warnings)
 
+    @pytest.mark.parametrize("criteria", ["who", "basic"])
+    def test_a_later_visit_cannot_change_the_measure_of_earlier_ones(self, criteria: str) -> None:
+        # Products are decided at baseline (both diameters there): 40 × 40 = 1,600 →
+        # 28 × 28 = 784 mm² (−51 %) is PR at days 28 and 56 whatever follows. A later
+        # visit without the second diameter has no product: not assessed (NE), warned.
+        visits = [
+            Visit(0, {"T1": Lesion(40, 40)}),
+            Visit(28, {"T1": Lesion(28, 28)}),
+            Visit(56, {"T1": Lesion(28, 28)}),
+        ]
+        before = classify_series(visits, criteria=criteria)
+        after = classify_series([*visits, Visit(84, {"T1": 28})], criteria=criteria)
+        assert [v.response for v in before.visits] == [Response.PR, Response.PR]
+        assert [v.response for v in after.visits] == [Response.PR, Response.PR, Response.NE]
+        assert after.visits[-1].unit == "mm²"
+        (warning,) = after.warnings
+        assert warning.where == "T1 at day 84"
+        assert "the product is unknown" in warning.message
+
 
 class TestRecist10:
     @pytest.mark.parametrize("criteria", ["recist1.0", "basic"])

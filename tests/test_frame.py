@@ -466,6 +466,19 @@ def test_history_rules_match_the_scalar_engine() -> None:
     assert [str(r) for r in out["response"].dropna()] == ["CR", "PD", "PR", "SD"]
 
 
+def test_products_are_decided_at_baseline_as_the_scalar_engine_does() -> None:
+    rows: list[tuple[Any, ...]] = [
+        ("P", "baseline", 0, "T1", "target", 40, "no", "", 40),
+        ("P", "d28", 28, "T1", "target", 28, "no", "", 28),
+        ("P", "d84", 84, "T1", "target", 28, "no", "", None),
+    ]
+    frame = table(*rows, perpendicular=True)
+    assert_same_as_scalar(frame, "who")
+    out = classify_frame(frame, criteria="who")
+    assert [str(r) for r in out["response"].dropna()] == ["PR", "NE"]
+    assert "d84: no perpendicular diameter" in str(out["warnings"].iloc[-1])
+
+
 def test_nodes_back_after_cr_are_flagged_as_the_scalar_engine_does() -> None:
     # Both nodes back by under 5 mm after a CR (9 → 11, 8 → 12 mm, rows in another order
     # than at baseline): PD with the FAQ's warning; a node back by 7.4 mm: no warning.
