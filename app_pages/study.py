@@ -46,7 +46,7 @@ with st.expander("The table's columns", icon=":material/table_rows:"):
 | `lesion` | yes | lesion id, the same at every visit |
 | `role` | yes | `target`, `non-target` or `new` |
 | `size_mm` (or `size_cm`) | for targets | longest diameter (short axis for lymph nodes); empty = not assessed; 0 = gone |
-| `perpendicular_mm` | no | second diameter, for WHO products |
+| `perpendicular_mm` | no | second diameter, for the products WHO (and the basic rule, when every baseline target has one) multiply |
 | `node` | no | yes/no: is it a lymph node |
 | `organ` | no | where it is |
 | `status` | non-targets | `present`, `absent`, `progression`, `not-assessed`; for a target, `too-small` |

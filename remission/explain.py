@@ -273,9 +273,11 @@ def _next_category(
         missing = ", ".join(lesion.name for lesion in lesions if lesion.value is None)
         return f"Measure {missing} to get a response; {pd_text}."
     if target is Response.PD and rule == criteria.reappearance:
+        nodes = criteria.node_normal_below_mm is not None and any(lesion.node for lesion in lesions)
         return (
-            "Progression was met: after a complete response a target lesion came back (a "
-            "lymph node: grew back to a pathological size)."
+            "Progression was met: after a complete response a target lesion came back"
+            + (" or a lymph node grew back to 10 mm or more" if nodes else "")
+            + "."
         )
     if target is Response.PD and criteria.progression.scope is Scope.ANY_LESION:
         grown = [
