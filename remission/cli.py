@@ -101,24 +101,20 @@ def _days_or(*words: str) -> Callable[[str], int | str | None]:
     return parse
 
 
-def _ne_count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is negative: give 0 or more")
-    return value
+def _whole(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of ``minimum`` or more."""
 
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            too_small = "is negative" if value < 0 else f"is below {minimum}"
+            raise argparse.ArgumentTypeError(f"{text!r} {too_small}: give {minimum} or more")
+        return value
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
-    return value
+    return parse
 
 
 def _input_options(parser: argparse.ArgumentParser) -> None:
@@ -127,7 +123,7 @@ def _input_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--max-rows",
-        type=_count,
+        type=_whole(1),
         default=DEFAULT_MAX_ROWS,
         help=f"refuse inputs with more rows (default {DEFAULT_MAX_ROWS:,})",
     )
@@ -163,7 +159,7 @@ def _series_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--max-ne-between",
-        type=_ne_count,
+        type=_whole(0),
         default=1,
         help="NE assessments allowed between a response and its confirmation (default 1)",
     )
