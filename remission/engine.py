@@ -22,7 +22,7 @@ from remission.criteria import CRITERIA, Criteria, Measure, Reference, Rule, Sco
 from remission.errors import Deviation, InvalidInput, Problem, Problems
 from remission.explain import Explanation, explain
 from remission.measurements import TOO_SMALL, Lesion, Size, Unit, Visit, exact, non_target_status
-from remission.recurrence import Recurrence, classify_recurrence
+from remission.recurrence import Recurrence, name_recurrences, read_side
 from remission.response import NonTargetStatus, Response
 
 __all__ = [
@@ -722,6 +722,7 @@ def _assess_series(
             )
         )
         recurrences, site_warnings = _recurrences(
+            criteria=criteria,
             case=case,
             visit=visit,
             values=values,
@@ -866,6 +867,7 @@ def small_node_return(where: str, nodes: Sequence[tuple[str, Fraction, Fraction]
 
 def _recurrences(
     *,
+    criteria: Criteria,
     case: _Case,
     visit: _VisitData,
     values: Sequence[Fraction | None],
@@ -882,31 +884,19 @@ def _recurrences(
         return (), []
     sites = list(visit.sites) if visit.new_lesions else []
     if target is not None and target.response is Response.PD:
+        # Each target back: not gone (a lymph node: back to a pathological size).
         sites += [
             t.organ
-            for t, v in zip(case.targets, values, strict=True)
-            if v and t.organ and not t.node
+            for t, r, v in zip(case.targets, visit.readings, values, strict=True)
+            if v is not None and t.organ and not _is_gone(t, r, criteria)
         ]
-    found: list[Recurrence] = []
-    warnings: list[Deviation] = []
-    for site in dict.fromkeys(sites):
-        try:
-            found.append(
-                classify_recurrence(
-                    site,
-                    primary_side=primary_side,
-                    days_since_remission=visit.day - case.visits[0].day - remission_day,
-                )
-            )
-        except InvalidInput as error:
-            warnings.append(
-                Deviation(
-                    f"site {site!r} at {visit.name}",
-                    "recurrence type not given: " + error.problems[0].message,
-                    "remission.recurrence.SITES",
-                )
-            )
-    return tuple(found), warnings
+    found, warnings = name_recurrences(
+        sites,
+        days=visit.day - case.visits[0].day - remission_day,
+        where=visit.name,
+        primary_side=primary_side,
+    )
+    return found, list(warnings)
 
 
 def _deviations(criteria: Criteria, case: _Case) -> list[Deviation]:
@@ -990,7 +980,9 @@ def classify_series(
     section 4.4.3 and Table 3 (see :func:`remission.best_response`). When disease comes
     back after a complete response, each visit names the recurrence (local, regional,
     distant) from ``Visit.new_lesion_sites`` or the reappearing lesion's organ;
-    ``primary_side`` ("left"/"right") is the side of the first breast cancer.
+    ``primary_side`` ("left"/"right") is the side of the first breast cancer; a visit does
+    not record the side of new disease, so it is taken to be the same (the explanation
+    says so), and an unreadable side is refused.
 
     Examples:
         >>> s = classify_series([
@@ -1004,6 +996,7 @@ def classify_series(
         (<Response.PR: 'PR'>, 56, 112)
     """
     chosen = get_criteria(criteria)
+    read_side(primary_side)  # refuse "middle" here, not as a warning at a recurrence
     case = _read(visits, unit)
     confirm = (
         chosen.confirmation_days if confirmation_days == "criteria" else _days(confirmation_days)

@@ -60,7 +60,7 @@ from remission.engine import (
 )
 from remission.errors import InvalidInput, Problem
 from remission.measurements import Lesion, Visit
-from remission.recurrence import Recurrence, classify_recurrence
+from remission.recurrence import name_recurrences
 from remission.response import Response
 from remission.table import (
     MAX_UM,
@@ -816,9 +816,9 @@ class _Assessor:
     def _recurrences(self) -> list[tuple[int, str, list[str]]]:
         """Visits in remission with new disease: the recurrence by site (engine._recurrences).
 
-        New lesions are placed by their recorded organ; at a target PD, each reappearing
-        non-node target lesion by its baseline organ. Only these few visits are read one by
-        one.
+        New lesions are placed by their recorded organ; at a target PD, each target that is
+        back (not gone: a lymph node at a pathological size) by its baseline organ. Only
+        these few visits are read one by one.
         """
         candidates = np.flatnonzero(
             (self.remission_before >= 0) & (self.new | (self.target_state == _T_PD))
@@ -830,13 +830,10 @@ class _Assessor:
         status = data["status"].to_numpy()
         organ = data["organ"].to_numpy()
         lesion = data["lesion"].to_numpy()
-        node = data["node"].to_numpy(dtype=bool)
         seen = {int(x) for x in NEW_LESION_SEEN}
         row_end = np.append(self.visit_start[1:], len(data))
         first_visit = np.flatnonzero(self.v_base)
         patient_first = first_visit[np.cumsum(self.v_base) - 1]
-        value = np.full(len(data), -1, dtype=np.int64)
-        value[self.t_rows] = self.value[self.t_rows]
         labels = self.visit_labels
         found: list[tuple[int, str, list[str]]] = []
         for i in candidates.tolist():
@@ -856,8 +853,8 @@ class _Assessor:
                     str(base_organ[lesion[r]])
                     for r in rows
                     if role[r] == Role.TARGET
-                    and value[r] > 0
-                    and not node[r]
+                    and not self.missing[r]
+                    and not self.gone[r]
                     and not pd.isna(base_organ.get(lesion[r], np.nan))
                 ]
             label, texts = _recurrence_text(
@@ -937,20 +934,11 @@ def _recurrence_text(sites: Sequence[str], *, days: int, visit: str) -> tuple[st
     ``Assessment.recurrence`` and ``engine._recurrences``: the founding document's local,
     regional or distant recurrence, by site.
     """
-    found: list[Recurrence] = []
-    warnings: list[str] = []
-    for site in dict.fromkeys(sites):
-        try:
-            found.append(classify_recurrence(site, primary_side=None, days_since_remission=days))
-        except InvalidInput as error:
-            warnings.append(
-                f"site {site!r} at {visit}: recurrence type not given: "
-                f"{error.problems[0].message} (remission.recurrence.SITES)"
-            )
+    found, warnings = name_recurrences(sites, days=days, where=visit)
     label = (
         "recurrence — " + "; ".join(f"{r.kind.value} ({r.site})" for r in found) if found else ""
     )
-    return label, warnings
+    return label, [str(w) for w in warnings]
 
 
 def _percent(current: Int64, reference: Int64, defined: Bools) -> Floats:

@@ -31,13 +31,13 @@ from __future__ import annotations
 import math
 import numbers
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
 from remission.citations import FOUNDING_DOCUMENT, GREENBERG_1996, Citation
-from remission.errors import InvalidInput, Problems
+from remission.errors import Deviation, InvalidInput, Problems
 from remission.measurements import PLAIN_DECIMAL
 
 __all__ = [
@@ -53,6 +53,8 @@ __all__ = [
     "Site",
     "classify_recurrence",
     "find_site",
+    "name_recurrences",
+    "read_side",
 ]
 
 _SECTION = "section 'Remission in Breast Cancer'"
@@ -452,6 +454,45 @@ def _side(value: object, field: str, problems: Problems) -> Side | None:
             "enter left or right, or leave it empty if not known",
         )
     return side
+
+
+def read_side(value: object, field: str = "primary_side") -> Side | None:
+    """A side ("left"/"right", L, Lt…), None when not given; else :class:`InvalidInput`.
+
+    Examples:
+        >>> read_side("Lt"), read_side(None)
+        (<Side.LEFT: 'left'>, None)
+    """
+    problems = Problems()
+    side = _side(value, field, problems)
+    problems.raise_if_any()
+    return side
+
+
+def name_recurrences(
+    sites: Sequence[str], *, days: int | None, where: str, primary_side: str | None = None
+) -> tuple[tuple[Recurrence, ...], tuple[Deviation, ...]]:
+    """Each place disease came back, named once (local, regional, distant…), in order.
+
+    Places that name the same site ("bone", "Bones", "spine") give one recurrence; a
+    place no site lists gives a warning instead (the response does not depend on it).
+    """
+    found: dict[tuple[RecurrenceKind, str], Recurrence] = {}
+    warnings: list[Deviation] = []
+    for site in dict.fromkeys(sites):
+        try:
+            named = classify_recurrence(site, primary_side=primary_side, days_since_remission=days)
+        except InvalidInput as error:
+            warnings.append(
+                Deviation(
+                    f"site {site!r} at {where}",
+                    "recurrence type not given: " + error.problems[0].message,
+                    "remission.recurrence.SITES",
+                )
+            )
+            continue
+        found.setdefault((named.kind, named.site), named)
+    return tuple(found.values()), tuple(warnings)
 
 
 def _days(value: object, problems: Problems) -> int | None:

@@ -373,6 +373,40 @@ class TestSplitAndMerged:
 class TestRecurrence:
     """Disease back after a complete response is named by site (founding document)."""
 
+    def test_a_lymph_node_back_after_cr_is_a_regional_recurrence(self) -> None:
+        # Node 20 → 6 mm (normal, < 10 mm) with the liver gone: CR. Back to 25 mm: PD,
+        # and the node that came back (not the liver, still 0) names the recurrence.
+        s = classify_series(
+            [
+                Visit(
+                    0,
+                    {"T1": Lesion(30, organ="liver"), "T2": Lesion(20, node=True, organ="axilla")},
+                ),
+                Visit(56, {"T1": 0, "T2": 6}),
+                Visit(120, {"T1": 0, "T2": 25}),
+            ],
+            criteria="recist1.1",
+        )
+        assert [v.response for v in s.visits] == [Response.CR, Response.PD]
+        assert s.visits[-1].recurrence == "recurrence — regional (axillary lymph nodes)"
+
+    def test_one_site_written_three_ways_is_named_once(self) -> None:
+        s = classify_series(
+            [
+                Visit(0, {"T1": 30}),
+                Visit(56, {"T1": 0}),
+                Visit(
+                    140, {"T1": 0}, new_lesions=True, new_lesion_sites=("bone", "Bones", "spine")
+                ),
+            ],
+            criteria="recist1.1",
+        )
+        assert s.visits[-1].recurrence == "recurrence — distant (bone)"
+
+    def test_an_unreadable_primary_side_is_refused_at_the_call(self) -> None:
+        with pytest.raises(InvalidInput, match="primary_side"):
+            classify_series([Visit(0, {"T1": 30}), Visit(56, {"T1": 20})], primary_side="middle")
+
     def test_new_lesion_in_bone_after_cr(self) -> None:
         s = classify_series(
             [

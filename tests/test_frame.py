@@ -479,6 +479,35 @@ def test_products_are_decided_at_baseline_as_the_scalar_engine_does() -> None:
     assert "d84: no perpendicular diameter" in str(out["warnings"].iloc[-1])
 
 
+def test_recurrences_are_named_as_the_scalar_engine_names_them() -> None:
+    # A node back after CR: regional; three spellings of bone: one distant recurrence.
+    columns = ["patient", "visit", "day", "lesion", "role", "size_mm", "node", "status", "organ"]
+    frame = pd.DataFrame(
+        [
+            ("A", "baseline", 0, "T1", "target", 30, "no", "", "liver"),
+            ("A", "baseline", 0, "T2", "target", 20, "yes", "", "axilla"),
+            ("A", "w8", 56, "T1", "target", 0, "no", "", "liver"),
+            ("A", "w8", 56, "T2", "target", 6, "yes", "", "axilla"),
+            ("A", "w17", 120, "T1", "target", 0, "no", "", "liver"),
+            ("A", "w17", 120, "T2", "target", 25, "yes", "", "axilla"),
+            ("B", "baseline", 0, "T1", "target", 30, "no", "", "liver"),
+            ("B", "w8", 56, "T1", "target", 0, "no", "", "liver"),
+            ("B", "w20", 140, "T1", "target", 0, "no", "", "liver"),
+            *[
+                ("B", "w20", 140, f"N{k}", "new", None, "no", "present", o)
+                for k, o in enumerate(("bone", "Bones", "spine"))
+            ],
+        ],
+        columns=columns,
+    )
+    assert_same_as_scalar(frame, "recist1.1")
+    out = classify_frame(frame, criteria="recist1.1")
+    assert out["recurrence"].astype(str).tolist()[2::3] == [
+        "recurrence — regional (axillary lymph nodes)",
+        "recurrence — distant (bone)",
+    ]
+
+
 def test_nodes_back_after_cr_are_flagged_as_the_scalar_engine_does() -> None:
     # Both nodes back by under 5 mm after a CR (9 → 11, 8 → 12 mm, rows in another order
     # than at baseline): PD with the FAQ's warning; a node back by 7.4 mm: no warning.
