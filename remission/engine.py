@@ -232,6 +232,7 @@ class _VisitData:
     non_target: NonTargetStatus | None
     new_lesions: bool
     sites: tuple[str, ...]
+    non_target_sites: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -498,6 +499,7 @@ def _read(visits: Sequence[Visit], unit: str | Unit) -> _Case:
                 non_target=status,
                 new_lesions=bool(visit.new_lesions),
                 sites=tuple(visit.new_lesion_sites),
+                non_target_sites=tuple(visit.non_target_sites),
             )
         )
     if visits and visits[0].new_lesions:
@@ -883,6 +885,8 @@ def _recurrences(
     if remission_day is None:
         return (), []
     sites = list(visit.sites) if visit.new_lesions else []
+    if visit.non_target in (NonTargetStatus.PRESENT, NonTargetStatus.PROGRESSION):
+        sites += list(visit.non_target_sites)  # non-target disease seen again after a CR
     if target is not None and target.response is Response.PD:
         # Each target back: not gone (a lymph node: back to a pathological size).
         sites += [

@@ -820,8 +820,9 @@ class _Assessor:
         back (not gone: a lymph node at a pathological size) by its baseline organ. Only
         these few visits are read one by one.
         """
+        nt_seen = np.isin(self.nt_state, [_NT_NN, _NT_PD])
         candidates = np.flatnonzero(
-            (self.remission_before >= 0) & (self.new | (self.target_state == _T_PD))
+            (self.remission_before >= 0) & (self.new | nt_seen | (self.target_state == _T_PD))
         )
         if candidates.size == 0:
             return []
@@ -844,6 +845,14 @@ class _Assessor:
                     str(organ[r])
                     for r in rows
                     if role[r] == Role.NEW and int(status[r]) in seen and not pd.isna(organ[r])
+                ]
+            if nt_seen[i]:  # non-target disease seen again after a CR, by its organ
+                sites += [
+                    str(organ[r])
+                    for r in rows
+                    if role[r] == Role.NON_TARGET
+                    and int(status[r]) in (Status.PRESENT, Status.PROGRESSION)
+                    and not pd.isna(organ[r])
                 ]
             if self.target_state[i] == _T_PD:
                 base = int(patient_first[i])

@@ -95,6 +95,8 @@ class Visit:
     new_lesions: bool = False
     label: str | None = None
     new_lesion_sites: tuple[str, ...] = ()
+    non_target_sites: tuple[str, ...] = ()
+    """Where the non-target disease seen at this visit is (to name a recurrence after CR)."""
     """Where new disease was seen (e.g. ``"bone"``), to name a recurrence after CR."""
 
     @property

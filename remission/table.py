@@ -1909,6 +1909,7 @@ def to_visits(table: Table, patient: str) -> list[Visit]:
         targets: dict[str, Lesion] = {}
         statuses: list[int] = []
         sites: list[str] = []
+        nt_sites: list[str] = []
         new = False
         for i in range(start, end):
             if role[i] == Role.TARGET:
@@ -1928,6 +1929,8 @@ def to_visits(table: Table, patient: str) -> list[Visit]:
                 )
             elif role[i] == Role.NON_TARGET:
                 statuses.append(status[i])
+                if status[i] in (Status.PRESENT, Status.PROGRESSION) and organ[i]:
+                    nt_sites.append(str(organ[i]))
             elif status[i] in NEW_LESION_SEEN:
                 new = True
                 if organ[i]:
@@ -1945,6 +1948,7 @@ def to_visits(table: Table, patient: str) -> list[Visit]:
                 new_lesions=new,
                 label=visit[start],
                 new_lesion_sites=tuple(sites),
+                non_target_sites=tuple(nt_sites),
             )
         )
         start = end

@@ -508,6 +508,27 @@ def test_recurrences_are_named_as_the_scalar_engine_names_them() -> None:
     ]
 
 
+def test_non_target_disease_back_after_cr_names_its_site() -> None:
+    # Target gone and pleura clear (CR); pleura present again: PD (Table 3 footnote a),
+    # a distant recurrence by the non-target lesion's organ.
+    columns = ["patient", "visit", "day", "lesion", "role", "size_mm", "node", "status", "organ"]
+    frame = pd.DataFrame(
+        [
+            ("P", "baseline", 0, "T1", "target", 30, "no", "", "liver"),
+            ("P", "baseline", 0, "NT1", "non-target", None, "no", "present", "pleura"),
+            ("P", "w8", 56, "T1", "target", 0, "no", "", "liver"),
+            ("P", "w8", 56, "NT1", "non-target", None, "no", "absent", "pleura"),
+            ("P", "w16", 112, "T1", "target", 0, "no", "", "liver"),
+            ("P", "w16", 112, "NT1", "non-target", None, "no", "present", "pleura"),
+        ],
+        columns=columns,
+    )
+    assert_same_as_scalar(frame, "recist1.1")
+    out = classify_frame(frame, criteria="recist1.1")
+    assert out["response"].astype(str).tolist()[1:] == ["CR", "PD"]
+    assert out["recurrence"].astype(str).tolist()[-1] == "recurrence — distant (pleura)"
+
+
 def test_nodes_back_after_cr_are_flagged_as_the_scalar_engine_does() -> None:
     # Both nodes back by under 5 mm after a CR (9 → 11, 8 → 12 mm, rows in another order
     # than at baseline): PD with the FAQ's warning; a node back by 7.4 mm: no warning.
