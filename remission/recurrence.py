@@ -312,8 +312,8 @@ kind on the opposite side when side matters. The canonical name is itself accept
 
 PATIENT_TEXT: Mapping[RecurrenceKind, str] = {
     _LOCAL: (
-        "Cancer was found again in the {site} on the same side as the first breast "
-        "cancer. "
+        "Cancer was found in the {site}, on the same side as the first breast cancer "
+        "(near where it was treated). "
         "Doctors call this a local recurrence. There are effective treatments for "
         "breast cancer that comes back; talk to your care team about what this means "
         "for you."
