@@ -111,8 +111,7 @@ def to_json(frame: pd.DataFrame) -> str:
     dates = {
         name: frame[name].dt.strftime("%Y-%m-%d").astype(object).where(frame[name].notna(), None)
         for name in frame.columns
-        if pd.api.types.is_datetime64_any_dtype(frame[name].dtype)
-        and (frame[name].dropna() == frame[name].dropna().dt.normalize()).all()
+        if _dates_only(frame[name])
     }
     if dates:
         frame = frame.assign(**dates)
@@ -120,6 +119,14 @@ def to_json(frame: pd.DataFrame) -> str:
         orient="records", force_ascii=False, date_format="iso", double_precision=15
     )
     return text or "[]"
+
+
+def _dates_only(column: pd.Series) -> bool:
+    """A datetime column whose values all fall at midnight: dates, written as dates."""
+    if not pd.api.types.is_datetime64_any_dtype(column.dtype):
+        return False
+    given = column.dropna()
+    return bool((given == given.dt.normalize()).all())
 
 
 def write(frame: pd.DataFrame, out: TextIO, fmt: Format | str = Format.CSV) -> None:
