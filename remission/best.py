@@ -176,7 +176,7 @@ def best_response(
         for c in counted
     )
     clinician = (
-        f"Best overall response {best.counted_as.value} ({best.counted_as.label.lower()}), "
+        f"Best overall response {best.counted_as.value} ({best.counted_as.phrase}), "
         f"from the assessment on day {best.day}"
         + (f", confirmed on day {confirmed_day}" if confirmed_day is not None else "")
         + f". Assessments: {trail}."

@@ -127,9 +127,9 @@ def explain(assessment: Assessment) -> Explanation:
 
     parts = [f"{response.label} ({response.value}) under {criteria.title}."]
     if target_response is not None:
-        parts.append(f"Target lesions: {target_response.label.lower()}.")
+        parts.append(f"Target lesions: {target_response.phrase}.")
     if non_target_response is not None:
-        parts.append(f"Non-target lesions: {non_target_response.label.lower()}.")
+        parts.append(f"Non-target lesions: {non_target_response.phrase}.")
     parts.append("New lesions: yes." if new_lesions else "New lesions: none.")
     parts += [f"Recurrence after complete response: {r.explanation.clinician}" for r in recurrences]
     clinician = " ".join(parts)

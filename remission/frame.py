@@ -1217,9 +1217,9 @@ def _clinician(criteria: Criteria, response: int, target: int, non_target: int, 
     t_state = _T_STATES[target] if target >= 0 else None
     nt_state = _NT_STATES[non_target] if non_target >= 0 else None
     if t_state is not None:
-        parts.append(f"Target lesions: {t_state.label.lower()}.")
+        parts.append(f"Target lesions: {t_state.phrase}.")
     if nt_state is not None:
-        parts.append(f"Non-target lesions: {nt_state.label.lower()}.")
+        parts.append(f"Non-target lesions: {nt_state.phrase}.")
     parts.append("New lesions: yes." if new else "New lesions: none.")
     return " ".join(parts)
 

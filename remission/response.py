@@ -40,6 +40,19 @@ class Response(StrEnum):
         return LABELS[self].clinician
 
     @property
+    def phrase(self) -> str:
+        """The clinician label inside a sentence: only its first letter lowered.
+
+        Examples:
+            >>> Response.NON_CR_NON_PD.phrase
+            'non-CR/non-PD'
+            >>> Response.SD.phrase
+            'stable disease'
+        """
+        label = self.label
+        return label[:1].lower() + label[1:]
+
+    @property
     def patient_label(self) -> str:
         """Plain wording for patients."""
         return LABELS[self].patient
