@@ -11,7 +11,9 @@ RECIST 1.1 supplement:
   WHO's perpendicular; ``LPERP`` beside ``LDIAM`` for any other lesion (the perpendicular
   diameter WHO multiplies by); ``DIAMETER`` when no axis is recorded; and ``TUMSTATE`` /
   ``LNSTATE`` (the state of a non-target or new lesion; ``EQUIVOCAL`` is not yet
-  progression, RECIST 1.1 section 4.3.5: no new lesion, a non-target present). Sizes
+  progression, RECIST 1.1 section 4.3.5: no new lesion, a non-target present, until a
+  later scan confirms the new lesion, dated back to its first scan; beside a
+  target node's short axis, ``LNSTATE`` only says it is a node: the axis counts). Sizes
   come from ``TRSTRESN`` (at 15 significant digits) in ``TRSTRESU`` (mm or cm, converted
   exactly); ``TRORRES`` or ``TRSTRESC = "TOO SMALL TO MEASURE"`` is recorded as too small
   (the criteria then give its size: 5 mm in RECIST 1.1), ``TRSTAT = "NOT DONE"`` as not
@@ -19,7 +21,9 @@ RECIST 1.1 supplement:
   different results for one lesion, test and visit, and a TU target with no size in TR,
   are problems.
 * Days: ``TRDTC`` dates when every visit has one (a visit's earliest; a month without a
-  day gets the first of the month, said in ``notes``), else ``TRDY`` study days. SDTM has no
+  day gets the first of the month, said in ``notes``), else ``TRDY`` study days (a
+  subject without them is counted from its first date); a visit with neither whose every
+  result is ``NOT DONE`` had no scan and is left out, with a note. SDTM has no
   day 0 (day 1 is the first dose, day −1 the day before), so study days are turned into
   elapsed days before counting (day 1 → 0, day −1 → −1): otherwise every interval across
   the first dose would be one day too long.
@@ -298,7 +302,9 @@ def read_sdtm(
     if problems:
         raise InvalidInput(problems)
     tu_frame, tu_rows = _reader(tu_frame, tu_rows, "TU", evaluator, required=False)
+    every_tr = tr_frame
     tr_frame, tr_rows = _reader(tr_frame, tr_rows, "TR", evaluator, required=True)
+    tu_frame, tu_rows = _other_readers_left_out(tu_frame, tu_rows, every_tr, tr_frame)
 
     mixed = _mixed_readers(tr_frame, tr_rows) if evaluator is None else []
     lesions = _lesions(tu_frame, tu_rows, problems)
@@ -308,6 +314,10 @@ def read_sdtm(
     found_in_tu, tu_problems = _new_in_tu_only(tu_frame, tu_rows, records, visit_info)
     problems += tu_problems
     notes, order_problems = _date_visits(visit_info)
+    not_done, undated = _undated(records, visit_info)
+    notes += not_done
+    order_problems += undated
+    notes += _confirm_equivocal(records, visit_info)
     notes = mixed + found_in_tu + notes
     unmeasured = sorted(set(_text(tu_frame, "USUBJID")) - set(_text(tr_frame, "USUBJID")) - {""})
     notes += [
@@ -346,6 +356,32 @@ def read_sdtm(
         table,
         tuple(unmeasured),
     )
+
+
+def _other_readers_left_out(
+    tu: pd.DataFrame, tu_rows: np.ndarray, every_tr: pd.DataFrame, tr: pd.DataFrame
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """TU without the lesions that only readers not read assess in TR.
+
+    With several readers, TU often holds each reader's lesions ("R1-T01", "R2-T01")
+    without ``TUACPTFL``; once one reader's TR records are chosen (or the accepted ones),
+    the others' lesions are not this series' lesions: not unmeasured targets, and not new
+    lesions to count.
+    """
+    if len(every_tr) == len(tr):
+        return tu, tu_rows
+    read = set(zip(_text(tr, "USUBJID"), _text(tr, "TRLNKID"), strict=True))
+    others = set(zip(_text(every_tr, "USUBJID"), _text(every_tr, "TRLNKID"), strict=True)) - read
+    if not others:
+        return tu, tu_rows
+    keep = np.asarray(
+        [
+            pair not in others
+            for pair in zip(_text(tu, "USUBJID"), _text(tu, "TULNKID"), strict=True)
+        ],
+        dtype=bool,
+    )
+    return tu[keep], tu_rows[keep]
 
 
 def _fold_results(
@@ -587,8 +623,7 @@ def _date_visits(
         by_subject.setdefault(subject, []).append((_visit_order(info["VISITNUM"]), visit))
     for subject, visits in by_subject.items():
         previous = ""
-        latest: tuple[float, str, str] | None = None  # (when, visit, as written)
-        for order, visit in sorted(visits, key=lambda item: item[0]):
+        for _, visit in sorted(visits, key=lambda item: item[0]):
             info = visit_info[(subject, visit)]
             month = _YEAR_MONTH.fullmatch(info["DTC"])
             if month:
@@ -603,27 +638,132 @@ def _date_visits(
                 )
             if _FULL_DATE.fullmatch(info["DATE"]):
                 previous = info["DATE"]
-            when = _when(info)
-            if when is None or order == float("inf"):
-                continue
-            if latest is not None and when[0] < latest[0]:
-                problems.append(
-                    Problem(
-                        f"TR, VISIT {visit} (USUBJID {subject})",
-                        when[1],
-                        f"{when[2]} is before {latest[1]} ({latest[2]}), though VISITNUM "
-                        f"{info['VISITNUM']} comes after it",
-                        f"correct the {when[1]} or the VISITNUM of one of the two visits",
-                    )
-                )
-            else:
-                latest = (when[0], visit, when[2])
+        problems += _out_of_order(subject, sorted(visits, key=lambda item: item[0]), visit_info)
     return notes, problems
 
 
-def _when(info: Mapping[str, str]) -> tuple[float, str, str] | None:
-    """A visit's time for ordering: its full date, else its study day."""
-    if _FULL_DATE.fullmatch(info["DATE"]):
+def _out_of_order(
+    subject: str,
+    visits: Sequence[tuple[float, str]],
+    visit_info: Mapping[tuple[str, str], Mapping[str, str]],
+) -> list[Problem]:
+    """Visits dated before a visit with a lower VISITNUM, by dates or else study days.
+
+    Dates are compared with dates and study days with study days: a visit with only a
+    TRDY is never set against another's TRDTC.
+    """
+    infos = [visit_info[(subject, visit)] for _, visit in visits]
+    by_date = all(_FULL_DATE.fullmatch(info["DATE"]) for info in infos)
+    problems: list[Problem] = []
+    latest: tuple[float, str, str] | None = None  # (when, visit, as written)
+    for (order, visit), info in zip(visits, infos, strict=True):
+        when = _when(info, by_date=by_date)
+        if when is None or order == float("inf"):
+            continue
+        if latest is not None and when[0] < latest[0]:
+            problems.append(
+                Problem(
+                    f"TR, VISIT {visit} (USUBJID {subject})",
+                    when[1],
+                    f"{when[2]} is before {latest[1]} ({latest[2]}), though VISITNUM "
+                    f"{info['VISITNUM']} comes after it",
+                    f"correct the {when[1]} or the VISITNUM of one of the two visits",
+                )
+            )
+        else:
+            latest = (when[0], visit, when[2])
+    return problems
+
+
+def _undated(
+    records: dict[tuple[str, str, str], dict[str, object]],
+    visit_info: dict[tuple[str, str], dict[str, str]],
+) -> tuple[list[str], list[Problem]]:
+    """Visits with neither a full date nor a study day: left out when nothing was done.
+
+    The CDISC RECIST supplement records a scan that was not performed as ``TRSTAT = NOT
+    DONE`` with no ``TRDTC``: such a visit has no assessment to classify, so it is left
+    out with a note (it cannot be placed in time, and no response is due). A visit with
+    results but no date or day is a problem: its interval from baseline is unknown.
+    """
+    notes: list[str] = []
+    problems: list[Problem] = []
+    for (subject, visit), info in list(visit_info.items()):
+        if _FULL_DATE.fullmatch(info["DATE"]) or info["DY"]:
+            continue
+        keys = [key for key in records if key[0] == subject and key[1] == visit]
+        if all(_nothing_done(records[key]) for key in keys):
+            for key in keys:
+                del records[key]
+            del visit_info[(subject, visit)]
+            notes.append(
+                f"USUBJID {subject}, {visit}: every result is NOT DONE and the visit has no "
+                "date (TRDTC) or study day (TRDY): no scan, so no response; left out"
+            )
+            continue
+        problems.append(
+            Problem(
+                f"TR, VISIT {visit} (USUBJID {subject})",
+                "TRDTC",
+                f"{info['DTC']!r} has no day" if info["DTC"] else "is empty",
+                "give the date of the scan (TRDTC, e.g. 2024-02-16) or its study day (TRDY)",
+            )
+        )
+    return notes, problems
+
+
+def _nothing_done(record: Mapping[str, object]) -> bool:
+    """A lesion's record with no result: every test NOT DONE (no size, no state)."""
+    sizes = [record.get(test) for test in _SIZE_TESTS]
+    return all(size is None for size in sizes) and record.get("status") in (
+        None,
+        "",
+        "not-assessed",
+    )
+
+
+def _confirm_equivocal(
+    records: Mapping[tuple[str, str, str], dict[str, object]],
+    visit_info: Mapping[tuple[str, str], Mapping[str, str]],
+) -> list[str]:
+    """Date a new lesion back to its first equivocal scan once a later scan confirms it.
+
+    RECIST 1.1 section 4.3.5 (Eisenhauer et al. 2009): "If repeat scans confirm there is
+    definitely a new lesion, then progression should be declared using the date of the
+    initial scan." An equivocal finding never confirmed stays no new lesion; one that a
+    later scan finds absent is dropped from the count too.
+    """
+    series: dict[tuple[str, str], list[tuple[tuple[float, float], str]]] = {}
+    for (subject, visit, link), record in records.items():
+        if record["role"] == "new":
+            info = visit_info[(subject, visit)]
+            when = _when(info)
+            order = (_visit_order(info["VISITNUM"]), when[0] if when else float("inf"))
+            series.setdefault((subject, link), []).append((order, visit))
+    notes: list[str] = []
+    for (subject, link), visits in series.items():
+        waiting: list[str] = []
+        for _, visit in sorted(visits):
+            record = records[(subject, visit, link)]
+            if record.get("equivocal"):
+                waiting.append(visit)
+            elif record.get("status") in ("present", "progression") and waiting:
+                for earlier in waiting:
+                    records[(subject, earlier, link)]["status"] = "present"
+                notes.append(
+                    f"USUBJID {subject}: new lesion {link!r}, equivocal at {waiting[0]}, is "
+                    f"confirmed at {visit}; progression is dated from {waiting[0]}, the "
+                    "first scan that showed it (RECIST 1.1 section 4.3.5)"
+                )
+                waiting = []
+            elif record.get("status") != "not-assessed":
+                waiting = []
+    return notes
+
+
+def _when(info: Mapping[str, str], *, by_date: bool = True) -> tuple[float, str, str] | None:
+    """A visit's time for ordering: its full date (when ``by_date``), else its study day."""
+    if by_date and _FULL_DATE.fullmatch(info["DATE"]):
         return float(date.fromisoformat(info["DATE"]).toordinal()), "TRDTC", info["DATE"]
     try:
         return float(info["DY"]), "TRDY", f"day {info['DY']}"
@@ -723,21 +863,32 @@ def _reader(
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """One reader's records: the chosen evaluator's, else the accepted ones (``--ACPTFL``).
 
+    A name can choose a kind of evaluator that several readers share ("INDEPENDENT
+    ASSESSOR" for radiologists 1 and 2); their records together would still be a mix, so
+    that is refused with the readers' own names. A domain that names no evaluator at all
+    is read whatever evaluator is chosen (its records go with the chosen one's).
+
     Raises:
         InvalidInput: the chosen evaluator has no records (when ``required``), or several
             evaluators read one subject and nothing says which series to use.
     """
     evaluators = _evaluators(frame, domain)
     labels = [label for label, _ in evaluators]
-    if evaluator is not None:
+    flag = f"{domain}ACPTFL"
+    if evaluator is not None and any(labels):
         wanted = evaluator.strip().upper()
         chosen = [wanted in names for _, names in evaluators]
         if any(chosen):
             # Records naming no evaluator go with the chosen one's.
             mask = np.asarray([c or not label for c, label in zip(chosen, labels, strict=True)])
-            return frame[mask], rows[mask]
+            frame, rows = frame[mask], rows[mask]
+            labels = [label for label, kept in zip(labels, mask.tolist(), strict=True) if kept]
+            mixed, names = _several_readers(frame, labels)
+            if mixed and required:
+                _refuse_mixed(domain, mixed, names, chosen=evaluator)
+            return frame, rows
         if not required:
-            return _accepted(frame, rows, f"{domain}ACPTFL")
+            return _accepted(frame, rows, flag)
         found = sorted(set(labels) - {""})
         raise InvalidInput(
             [
@@ -745,24 +896,27 @@ def _reader(
                     domain,
                     f"{domain}EVAL/{domain}EVALID",
                     f"no records from evaluator {evaluator!r}",
-                    f"choose one of: {', '.join(found)}"
-                    if found
-                    else f"leave the evaluator out: {domain} names none",
+                    f"choose one of: {', '.join(found)}",
                 )
             ]
         )
-    accepted, accepted_rows = _accepted(frame, rows, f"{domain}ACPTFL")
+    accepted, accepted_rows = _accepted(frame, rows, flag)
     if len(accepted) < len(frame) or not required:
         return accepted, accepted_rows  # adjudicated: the accepted records are the series
+    mixed, names = _several_readers(frame, labels)
+    if mixed:
+        _refuse_mixed(domain, mixed, names)
+    return frame, rows
+
+
+def _several_readers(frame: pd.DataFrame, labels: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The subjects read by more than one evaluator, and those evaluators' names."""
     seen: dict[str, set[str]] = {}
     for subject, label in zip(_text(frame, "USUBJID"), labels, strict=True):
         if label:  # a record naming no evaluator is taken as the subject's one reader's
             seen.setdefault(subject, set()).add(label)
     mixed = sorted(subject for subject, found in seen.items() if len(found) > 1)
-    if not mixed:
-        return frame, rows
-    names = sorted({label for subject in mixed for label in seen[subject]})
-    return _refuse_mixed(domain, mixed, names)
+    return mixed, sorted({label for subject in mixed for label in seen[subject]})
 
 
 def _mixed_readers(tr: pd.DataFrame, rows: np.ndarray) -> list[str]:
@@ -789,18 +943,26 @@ def _mixed_readers(tr: pd.DataFrame, rows: np.ndarray) -> list[str]:
     ]
 
 
-def _refuse_mixed(domain: str, subjects: list[str], names: list[str]) -> NoReturn:
+def _refuse_mixed(
+    domain: str, subjects: list[str], names: list[str], *, chosen: str | None = None
+) -> NoReturn:
     shown = ", ".join(subjects[:5]) + (" …" if len(subjects) > 5 else "")
+    why = f"evaluator {chosen!r} names more than one reader: " if chosen is not None else ""
+    flagged = "" if chosen is not None else f" and no {domain}ACPTFL = Y says which to use"
     raise InvalidInput(
         [
             Problem(
                 domain,
                 f"{domain}EVAL/{domain}EVALID",
-                f"{len(subjects)} subject(s) ({shown}) have results from more than one "
-                f"evaluator ({', '.join(names)}) and no {domain}ACPTFL = Y says which to use",
+                f"{why}{len(subjects)} subject(s) ({shown}) have results from more than one "
+                f"evaluator ({', '.join(names)}){flagged}",
                 f"choose one evaluator, e.g. {names[0]!r} (the Evaluator field of the app, "
-                "--evaluator on the command line, evaluator= in Python), or flag the "
-                f"accepted records with {domain}ACPTFL = Y",
+                "--evaluator on the command line, evaluator= in Python)"
+                + (
+                    ""
+                    if chosen is not None
+                    else f", or flag the accepted records with {domain}ACPTFL = Y"
+                ),
             )
         ]
     )
@@ -897,14 +1059,22 @@ class _Results:
         return []
 
     def _state(self, record: dict[str, object], i: int, test: str, where: str) -> list[Problem]:
+        if test == "LNSTATE" and record["role"] == "target":
+            # A target node is measured: its short axis counts, even below 10 mm (RECIST
+            # 1.1 section 4.3.1; the CDISC supplement records NON-PATHOLOGICAL beside it).
+            # Read as "absent", a 9 mm node would count 0 mm and could make SD a PR.
+            record["node"] = True
+            return []
         result = (self.standard[i] or self.original[i]).upper()
         if self.done[i] == "NOT DONE":
             result = "NOT DONE"
         state: str | None = _STATES.get(result)
         if result == "EQUIVOCAL":
             # RECIST 1.1 section 4.3.5: an equivocal finding is not yet progression; a new
-            # lesion counts once it is unequivocal (at the later scan, not backdated here).
+            # lesion that a later scan confirms counts from this scan on (see
+            # _confirm_equivocal, which dates it back once the whole series is read).
             state = "absent" if record["role"] == "new" else "present"
+            record["equivocal"] = record["role"] == "new"
         if state is None:
             return [
                 Problem(
@@ -936,18 +1106,24 @@ def _long(
     records: Mapping[tuple[str, str, str], dict[str, object]],
     visit_info: Mapping[tuple[str, str], dict[str, str]],
 ) -> tuple[pd.DataFrame, dict[int, tuple[int, ...]]]:
-    use_dates = all(info["DATE"] for info in visit_info.values())
-    # Read by days, a subject with dates but no TRDY is counted from its first date.
-    first_dated: dict[str, date] = {}
-    undated: set[str] = set()
+    use_dates = all(_FULL_DATE.fullmatch(info["DATE"]) for info in visit_info.values())
+    # Read by days (some visit has no full date), a subject is counted by its study days
+    # when every visit has one, else from its first date when every visit has a full
+    # date: one subject's days never mix the two.
+    every_day: dict[str, bool] = {}
+    every_date: dict[str, list[date] | None] = {}
     for (subject, _), info in visit_info.items():
-        if not _FULL_DATE.fullmatch(info["DATE"]):
-            undated.add(subject)
-        elif not info["DY"]:
-            when = date.fromisoformat(info["DATE"])
-            first_dated[subject] = min(first_dated.get(subject, when), when)
-    for subject in undated:
-        first_dated.pop(subject, None)
+        every_day[subject] = every_day.get(subject, True) and bool(info["DY"])
+        dates = every_date.setdefault(subject, [])
+        if dates is not None and _FULL_DATE.fullmatch(info["DATE"]):
+            dates.append(date.fromisoformat(info["DATE"]))
+        else:
+            every_date[subject] = None
+    first_dated = {
+        subject: min(dates)
+        for subject, dates in every_date.items()
+        if dates and not every_day[subject]
+    }
     rows: list[dict[str, object]] = []
     sources: dict[int, tuple[int, ...]] = {}
     for (subject, visit, link), record in records.items():
@@ -1102,6 +1278,69 @@ _SDTM_NAMES: Final = MappingProxyType(
 
 
 # --------------------------------------------------------------------------- writing
+
+
+def _of_criteria(rs_frame: pd.DataFrame, overall: list[bool], chosen: Criteria) -> list[bool]:
+    """The OVRLRESP records of the chosen criteria (by RSCAT, when RS has it).
+
+    Raises:
+        InvalidInput: RS records overall responses, but none under the chosen criteria.
+    """
+    if "RSCAT" not in rs_frame.columns:
+        return overall
+    category = [_criteria_key(x) for x in _text(rs_frame, "RSCAT")]
+    wanted = {_criteria_key(chosen.title), _criteria_key(chosen.name), ""}
+    matching = [c in wanted for c in category]
+    if any(overall) and not any(o and m for o, m in zip(overall, matching, strict=True)):
+        found = sorted({c for c, o in zip(_text(rs_frame, "RSCAT"), overall, strict=True) if o})
+        raise InvalidInput(
+            [
+                Problem(
+                    "RS",
+                    "RSCAT",
+                    f"no OVRLRESP records for {chosen.title} (found {', '.join(found)})",
+                    "choose the criteria the responses were recorded under (--criteria), "
+                    "or correct RSCAT if it names them otherwise",
+                )
+            ]
+        )
+    return [o and m for o, m in zip(overall, matching, strict=True)]
+
+
+def _criteria_key(text: str) -> str:
+    """A criteria name as RSCAT may write it, reduced: "RECIST V1.1" → "RECIST1.1".
+
+    Examples:
+        >>> _criteria_key("RECIST v1.1"), _criteria_key("RECIST 1.1"), _criteria_key("recist1.1")
+        ('RECIST1.1', 'RECIST1.1', 'RECIST1.1')
+    """
+    return re.sub(r"\s|VERSION|V(?=\d)", "", text.upper())
+
+
+def _tell_shared_labels_by_date(
+    recorded: pd.DataFrame, rs_dates: pd.Series, ours: pd.DataFrame, tr_dates: pd.Series
+) -> None:
+    """Where a subject's VISIT label names several visits, match them by date as well.
+
+    Without VISITNUM, two UNSCHEDULED visits would otherwise each match both recorded
+    responses. The recorded date (RSDTC) must be the visit's date in TR (its first scan);
+    a recorded response that gives none, or another, is left unmatched, not guessed.
+    """
+    keys = pd.concat([recorded[["USUBJID", "_visit"]], ours[["USUBJID", "_visit"]]])
+    counts = pd.concat(
+        [
+            recorded.groupby(["USUBJID", "_visit"]).size(),
+            ours.groupby(["USUBJID", "_visit"]).size(),
+        ],
+        axis=1,
+    ).fillna(0)
+    shared = set(counts.index[(counts > 1).any(axis=1)])
+    if keys.empty or not shared:
+        return
+    for side, dates in ((recorded, rs_dates), (ours, tr_dates)):
+        day = dates.astype(str).str[:10]
+        is_shared = [pair in shared for pair in zip(side["USUBJID"], side["_visit"], strict=True)]
+        side.loc[is_shared, "_visit"] = side.loc[is_shared, "_visit"] + " @ " + day[is_shared]
 
 
 def _visit_columns(study: SdtmStudy, frame: pd.DataFrame) -> pd.DataFrame:
@@ -1355,23 +1594,7 @@ def audit(
         raise InvalidInput(problems)
     rs_frame, rs_rows = _reader(rs_frame, rs_rows, "RS", evaluator, required=True)
     overall = [x.upper() == "OVRLRESP" for x in _text(rs_frame, "RSTESTCD")]
-    if "RSCAT" in rs_frame.columns:
-        category = [x.upper().replace(" ", "") for x in _text(rs_frame, "RSCAT")]
-        wanted = {chosen.title.upper().replace(" ", ""), chosen.name.upper().replace(" ", ""), ""}
-        matching = [c in wanted for c in category]
-        if any(overall) and not any(o and m for o, m in zip(overall, matching, strict=True)):
-            found = sorted({c for c, o in zip(_text(rs_frame, "RSCAT"), overall, strict=True) if o})
-            raise InvalidInput(
-                [
-                    Problem(
-                        "RS",
-                        "RSCAT",
-                        f"no OVRLRESP records for {chosen.title} (found {', '.join(found)})",
-                        "choose the criteria the responses were recorded under (--criteria)",
-                    )
-                ]
-            )
-        overall = [o and m for o, m in zip(overall, matching, strict=True)]
+    overall = _of_criteria(rs_frame, overall, chosen)
     visit = [
         v or f"VISITNUM {n}"
         for v, n in zip(_text(rs_frame, "VISIT"), _text(rs_frame, "VISITNUM"), strict=True)
@@ -1411,6 +1634,8 @@ def audit(
             if by_number
             else side["VISIT"].astype(str).str.strip().str.upper()
         )
+    if not by_number:
+        _tell_shared_labels_by_date(recorded, recorded["RSDTC"], ours, ours["TRDTC"])
     merged = ours.merge(
         recorded, on=["USUBJID", "_visit"], how="outer", indicator="found", suffixes=("", "_rs")
     )

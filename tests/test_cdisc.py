@@ -723,3 +723,192 @@ def test_a_subject_only_in_tu_gets_missing_in_adrs_and_a_note() -> None:
     ]
     assert s9["ADT"].isna().all()
     assert s9["VISIT"].isna().all()
+
+
+def _dated_tr(rows: Sequence[tuple[str, int, str, str, float | None, str]]) -> pd.DataFrame:
+    """TR in mm: (link, VISITNUM, VISIT, TRTESTCD, size or None, TRSTRESC) per record."""
+    day = {1: "2024-01-05", 2: "2024-02-16", 3: "2024-03-29"}
+    return pd.DataFrame(
+        [
+            {
+                "USUBJID": "S1",
+                "TRLNKID": link,
+                "TRTESTCD": test,
+                "TRSTRESC": text if size is None else str(size),
+                "TRSTRESN": size,
+                "TRSTRESU": "" if size is None else "mm",
+                "VISITNUM": number,
+                "VISIT": visit,
+                "TRDTC": day[number],
+            }
+            for link, number, visit, test, size, text in rows
+        ]
+    )
+
+
+NODE_AND_LIVER = pd.DataFrame(
+    {
+        "USUBJID": ["S1", "S1"],
+        "TULNKID": ["T01", "T02"],
+        "TUSTRESC": ["TARGET", "TARGET"],
+        "TULOC": ["LYMPH NODE", "LIVER"],
+    }
+)
+
+
+@pytest.mark.parametrize(("liver_mm", "expected"), [(25, "PR"), (27, "SD")])
+def test_a_target_node_keeps_its_short_axis_beside_a_non_pathological_state(
+    liver_mm: float, expected: str
+) -> None:
+    # The CDISC RECIST supplement records a target node by LPERP with LNSTATE. A node
+    # shrunk to 9 mm is NON-PATHOLOGICAL but still counts 9 mm (RECIST 1.1 section
+    # 4.3.1): 20 + 30 = 50 → 9 + 25 = 34 mm is −32 % (PR); 9 + 27 = 36 mm is −28 % (SD).
+    # Counted as gone (0 mm), the second would wrongly be −46 %, PR.
+    tr = _dated_tr(
+        [
+            ("T01", 1, "SCREENING", "LPERP", 20, ""),
+            ("T01", 1, "SCREENING", "LNSTATE", None, "PATHOLOGICAL"),
+            ("T02", 1, "SCREENING", "LDIAM", 30, ""),
+            ("T01", 2, "WEEK 6", "LPERP", 9, ""),
+            ("T01", 2, "WEEK 6", "LNSTATE", None, "NON-PATHOLOGICAL"),
+            ("T02", 2, "WEEK 6", "LDIAM", liver_mm, ""),
+        ]
+    )
+    study = read_sdtm(NODE_AND_LIVER, tr)
+    assert study.long["size_mm"].tolist() == [20.0, 30.0, 9.0, float(liver_mm)]
+    assert _overall(to_rs(study, criteria="recist1.1")) == [expected]
+
+
+def test_an_evaluator_naming_several_readers_is_refused_with_their_names() -> None:
+    # "INDEPENDENT ASSESSOR" covers radiologists 1 and 2: reading both would add their
+    # lesions into one sum.
+    with pytest.raises(InvalidInput) as caught:
+        read_sdtm(ONE_TARGET, _tr(TWO_READERS), evaluator="INDEPENDENT ASSESSOR")
+    (problem,) = caught.value.problems
+    assert "names more than one reader" in problem.message
+    assert "'INDEPENDENT ASSESSOR / RADIOLOGIST 1'" in problem.fix
+
+
+def test_tu_lesions_of_readers_not_read_are_left_out() -> None:
+    # TU holds each reader's lesion; TR's accepted records are radiologist 1's
+    # (50 → 40 mm, −20 %: SD). Radiologist 2's lesion (50 → 20) is not this series'.
+    tu = pd.DataFrame(
+        {
+            "USUBJID": ["S1", "S1"],
+            "TULNKID": ["R1-T01", "R2-T01"],
+            "TUSTRESC": ["TARGET", "TARGET"],
+            "TULOC": ["LIVER", "LIVER"],
+        }
+    )
+    tr = _tr(
+        [
+            ("R1-T01", "SCREENING", "LDIAM", 50, "INDEPENDENT ASSESSOR", "RADIOLOGIST 1"),
+            ("R1-T01", "WEEK 6", "LDIAM", 40, "INDEPENDENT ASSESSOR", "RADIOLOGIST 1"),
+            ("R2-T01", "SCREENING", "LDIAM", 50, "INDEPENDENT ASSESSOR", "RADIOLOGIST 2"),
+            ("R2-T01", "WEEK 6", "LDIAM", 20, "INDEPENDENT ASSESSOR", "RADIOLOGIST 2"),
+        ]
+    ).assign(TRACPTFL=["Y", "Y", "", ""])
+    study = read_sdtm(tu, tr)
+    assert study.long["lesion"].tolist() == ["R1-T01", "R1-T01"]
+    assert _overall(to_rs(study, criteria="recist1.1")) == ["SD"]
+
+
+def test_a_visit_with_no_scan_and_no_date_is_left_out_with_a_note() -> None:
+    # The CDISC supplement: a scan not performed is TRSTAT = NOT DONE with no TRDTC.
+    # Baseline 50, week 12 30 mm (−40 %): PR; week 6 has nothing to classify.
+    tr = _dated_tr(
+        [
+            ("T01", 1, "SCREENING", "LDIAM", 50, ""),
+            ("T01", 2, "WEEK 6", "LDIAM", None, ""),
+            ("T01", 3, "WEEK 12", "LDIAM", 30, ""),
+        ]
+    )
+    tr.loc[1, ["TRSTAT", "TRDTC"]] = ["NOT DONE", ""]
+    study = read_sdtm(ONE_TARGET, tr)
+    assert study.long["visit"].drop_duplicates().tolist() == ["SCREENING", "WEEK 12"]
+    assert any("WEEK 6: every result is NOT DONE" in note for note in study.notes)
+    assert _overall(to_rs(study, criteria="recist1.1")) == ["PR"]
+    # With a result but no date or study day, the visit cannot be placed: TRDTC is named.
+    tr.loc[1, "TRSTAT"] = ""
+    tr.loc[1, "TRSTRESN"] = 40.0
+    tr.loc[1, "TRSTRESU"] = "mm"
+    with pytest.raises(InvalidInput) as caught:
+        read_sdtm(ONE_TARGET, tr)
+    (problem,) = caught.value.problems
+    assert (problem.where, problem.field, problem.message) == (
+        "TR, VISIT WEEK 6 (USUBJID S1)",
+        "TRDTC",
+        "is empty",
+    )
+
+
+def test_a_visit_with_a_study_day_but_no_date_is_read_by_study_days() -> None:
+    # Week 6 has TRDY 40 but no TRDTC: the subject is read by its study days (−3, 40,
+    # 82), and its order is checked by days, never a day against a date.
+    tr = _visits_tr([("1", "SCREENING", 50, -3), ("2", "WEEK 6", 30, 40), ("3", "WEEK 12", 28, 82)])
+    tr = tr.assign(TRDTC=["2024-01-05", "", "2024-03-29"])
+    study = read_sdtm(ONE_TARGET, tr)
+    assert study.long["day"].tolist() == [-3, 39, 81]
+    assert _overall(to_rs(study, criteria="recist1.1")) == ["PR", "PR"]
+
+
+def test_the_audit_tells_unscheduled_visits_apart_by_date_without_visitnum() -> None:
+    # Two UNSCHEDULED visits, RS without VISITNUM: matched by RSDTC, not crossed.
+    # Baseline 50 mm; 2024-03-01 0 mm (CR); 2024-04-20 12 mm back (PD after a CR).
+    tr = _visits_tr(
+        [("1", "SCREENING", 50, -3), ("2.1", "UNSCHEDULED", 0, 56), ("3.1", "UNSCHEDULED", 12, 106)]
+    )
+    tr = tr.assign(TRDTC=["2024-01-05", "2024-03-01", "2024-04-20"])
+    rs = pd.DataFrame(
+        {
+            "USUBJID": ["S1", "S1"],
+            "RSTESTCD": ["OVRLRESP", "OVRLRESP"],
+            "RSCAT": ["RECIST V1.1", "RECIST V1.1"],
+            "RSSTRESC": ["CR", "PD"],
+            "VISIT": ["UNSCHEDULED", "UNSCHEDULED"],
+            "RSDTC": ["2024-03-01", "2024-04-20"],
+        }
+    )
+    report = audit(ONE_TARGET, tr, rs, criteria="recist1.1")
+    assert report[["RSDTC", "recorded", "recomputed"]].values.tolist() == [
+        ["2024-03-01", "CR", "CR"],
+        ["2024-04-20", "PD", "PD"],
+    ]
+
+
+def test_a_tr_naming_no_evaluator_is_read_for_the_evaluator_chosen_in_rs() -> None:
+    # TR names no reader; RS holds the investigator's SD and the IRC's PR for one visit.
+    tr = _tr([("T01", "SCREENING", "LDIAM", 50, "", ""), ("T01", "WEEK 6", "LDIAM", 40, "", "")])
+    rs = pd.DataFrame(
+        {
+            "USUBJID": ["S1", "S1"],
+            "RSTESTCD": ["OVRLRESP", "OVRLRESP"],
+            "RSSTRESC": ["SD", "PR"],
+            "RSEVAL": ["INVESTIGATOR", "INDEPENDENT ASSESSOR"],
+            "VISIT": ["WEEK 6", "WEEK 6"],
+        }
+    )
+    report = audit(ONE_TARGET, tr, rs, criteria="recist1.1", evaluator="INVESTIGATOR")
+    assert report[["recorded", "recomputed", "agrees"]].values.tolist() == [["SD", "SD", True]]
+
+
+def test_a_confirmed_equivocal_new_lesion_is_progression_from_its_first_scan() -> None:
+    # RECIST 1.1 section 4.3.5: "If repeat scans confirm there is definitely a new
+    # lesion, then progression should be declared using the date of the initial scan."
+    # Target 50 → 30 → 30 mm (PR), new lesion equivocal at week 6, certain at week 12.
+    tu = pd.concat([ONE_TARGET, ONE_TARGET.assign(TULNKID="NEW01", TUSTRESC="NEW")])
+    tr = _dated_tr(
+        [
+            ("T01", 1, "SCREENING", "LDIAM", 50, ""),
+            ("T01", 2, "WEEK 6", "LDIAM", 30, ""),
+            ("NEW01", 2, "WEEK 6", "TUMSTATE", None, "EQUIVOCAL"),
+            ("T01", 3, "WEEK 12", "LDIAM", 30, ""),
+            ("NEW01", 3, "WEEK 12", "TUMSTATE", None, "UNEQUIVOCAL"),
+        ]
+    )
+    study = read_sdtm(tu, tr)
+    assert _overall(to_rs(study, criteria="recist1.1")) == ["PD", "PD"]
+    assert any("progression is dated from WEEK 6" in note for note in study.notes)
+    # Found absent at week 12 instead, the equivocal finding was nothing: PR, PR.
+    tr.loc[4, "TRSTRESC"] = "ABSENT"
+    assert _overall(to_rs(read_sdtm(tu, tr), criteria="recist1.1")) == ["PR", "PR"]
