@@ -30,7 +30,9 @@ RECIST 1.1 supplement:
 * New lesions (``TUSTRESC = NEW``) are read from their TR records (a ``TUMSTATE`` or a
   measurement) at the visits where TR has them; one that TU identifies and TR never
   assesses counts as found at its TU visit (``VISITNUM``, else ``VISIT``), with a note.
-  Two TU records identifying one lesion differently are a problem.
+  Two TU records identifying one lesion differently are a problem. A target that split
+  is measured by its fragments: their links, grouped with it by ``TUGRPID``, become its
+  ``fragment`` rows (RECIST 1.1 section 4.3.2).
 * A visit is its ``VISITNUM`` (else its ``VISIT``): ``VISIT`` only labels it, and
   unscheduled visits often share one (they are then told apart as "UNSCHEDULED
   (VISITNUM 2.1)" in the long table; RS and ADRS keep the SDTM values). One reader's
@@ -315,7 +317,7 @@ def read_sdtm(
     problems += tu_problems
     notes, order_problems = _date_visits(visit_info)
     not_done, undated = _undated(records, visit_info)
-    notes += not_done
+    notes += not_done + _join_fragments(records, visit_info, _groups(tu_frame))
     order_problems += undated
     notes += _confirm_equivocal(records, visit_info)
     notes = mixed + found_in_tu + notes
@@ -761,6 +763,74 @@ def _confirm_equivocal(
     return notes
 
 
+def _groups(tu: pd.DataFrame) -> dict[tuple[str, str], set[str]]:
+    """TU's lesion groups (``TUGRPID``, which SDTMIG uses for split or merged lesions).
+
+    A group holds the lesions with that ``TUGRPID`` and the lesion whose ``TULNKID`` it is.
+    """
+    groups: dict[tuple[str, str], set[str]] = {}
+    links: set[tuple[str, str]] = set()
+    for subject, link, group in zip(
+        _text(tu, "USUBJID"), _text(tu, "TULNKID"), _text(tu, "TUGRPID"), strict=True
+    ):
+        links.add((subject, link))
+        if group:
+            groups.setdefault((subject, group), set()).add(link)
+    for (subject, group), members in groups.items():
+        if (subject, group) in links:
+            members.add(group)
+    return groups
+
+
+def _join_fragments(
+    records: dict[tuple[str, str, str], dict[str, object]],
+    visit_info: Mapping[tuple[str, str], Mapping[str, str]],
+    groups: Mapping[tuple[str, str], set[str]],
+) -> list[str]:
+    """A target that split: its fragments' results become the lesion's ``fragment`` rows.
+
+    RECIST 1.1 section 4.3.2 (Eisenhauer et al. 2009): when a target lesion fragments,
+    the longest diameters of the fragments are added into the sum. In SDTM the
+    fragments get links of their own ("T01.1", "T01.2") grouped with the lesion by
+    ``TUGRPID``. A group with exactly one target measured at the subject's first visit
+    and other members measured only later is read as that lesion split; any other
+    group (several lesions at baseline: a merger) is left as it is.
+    """
+    first: dict[str, tuple[tuple[float, float], str]] = {}
+    for (subject, visit), info in visit_info.items():
+        when = _when(info)
+        order = (_visit_order(info["VISITNUM"]), when[0] if when else float("inf"))
+        if subject not in first or order < first[subject][0]:
+            first[subject] = (order, visit)
+    notes: list[str] = []
+    for (subject, _), members in groups.items():
+        if subject not in first:
+            continue
+        baseline = first[subject][1]
+        at_baseline = [m for m in sorted(members) if (subject, baseline, m) in records]
+        if (
+            len(at_baseline) != 1
+            or records[(subject, baseline, at_baseline[0])]["role"] != "target"
+        ):
+            continue
+        lesion = at_baseline[0]
+        parent = records[(subject, baseline, lesion)]
+        joined = sorted(
+            key for key in records if key[0] == subject and key[2] in members - {lesion}
+        )
+        for key in joined:
+            records[key].update(
+                lesion=lesion, fragment=key[2], role="target", organ=parent["organ"]
+            )
+        if joined:
+            pieces = sorted({key[2] for key in joined})
+            notes.append(
+                f"USUBJID {subject}: target {lesion!r} split into {', '.join(pieces)} "
+                "(TUGRPID); their diameters are added as its size (RECIST 1.1 section 4.3.2)"
+            )
+    return notes
+
+
 def _when(info: Mapping[str, str], *, by_date: bool = True) -> tuple[float, str, str] | None:
     """A visit's time for ordering: its full date (when ``by_date``), else its study day."""
     if by_date and _FULL_DATE.fullmatch(info["DATE"]):
@@ -1052,7 +1122,8 @@ class _Results:
                     f"is {value[0]} {unit}, but this lesion's {test} at this visit is also "
                     f"recorded as {earlier[0]} {earlier[1]}",
                     "keep one result per lesion, test and visit (two scans at one visit need "
-                    "two VISITNUMs; several readers need TREVAL/TREVALID)",
+                    "two VISITNUMs; several readers need TREVAL/TREVALID; the fragments of a "
+                    "split lesion need links of their own, grouped with it by TUGRPID)",
                 )
             ]
         record[test] = value
@@ -1134,7 +1205,8 @@ def _long(
         row: dict[str, object] = {
             "patient": subject,
             "visit": visit,
-            "lesion": link,
+            "lesion": record.get("lesion", link),
+            "fragment": record.get("fragment", ""),
             "role": record["role"],
             "size_mm": "",
             "size_cm": "",
@@ -1157,6 +1229,8 @@ def _long(
         sources[len(rows) + 2] = tuple(record["rows"])  # type: ignore[arg-type]
         rows.append(row)
     columns = [c for c in COLUMNS if c != ("day" if use_dates else "date")]
+    if any(row["fragment"] for row in rows):
+        columns.append("fragment")
     frame = pd.DataFrame(rows, columns=columns)
     # Sizes stay numbers (read back exactly through their shortest decimal form), days
     # whole numbers, so that the long table can be written and read again as it is.

@@ -912,3 +912,37 @@ def test_a_confirmed_equivocal_new_lesion_is_progression_from_its_first_scan() -
     # Found absent at week 12 instead, the equivocal finding was nothing: PR, PR.
     tr.loc[4, "TRSTRESC"] = "ABSENT"
     assert _overall(to_rs(read_sdtm(tu, tr), criteria="recist1.1")) == ["PR", "PR"]
+
+
+def test_a_split_target_grouped_by_tugrpid_is_measured_by_its_fragments() -> None:
+    # RECIST 1.1 section 4.3.2: the fragments' diameters are added. T01 50 mm splits
+    # into T01.1 30 mm and T01.2 25 mm (TUGRPID T01): 55 mm, +10 %: SD.
+    tu = pd.DataFrame(
+        {
+            "USUBJID": ["S1"] * 3,
+            "TULNKID": ["T01", "T01.1", "T01.2"],
+            "TUGRPID": ["T01", "T01", "T01"],
+            "TUSTRESC": ["TARGET"] * 3,
+            "TULOC": ["LIVER"] * 3,
+        }
+    )
+    tr = _dated_tr(
+        [
+            ("T01", 1, "SCREENING", "LDIAM", 50, ""),
+            ("T01.1", 2, "WEEK 6", "LDIAM", 30, ""),
+            ("T01.2", 2, "WEEK 6", "LDIAM", 25, ""),
+        ]
+    )
+    study = read_sdtm(tu, tr)
+    assert study.long[["lesion", "fragment", "size_mm"]].values.tolist() == [
+        ["T01", "", 50.0],
+        ["T01", "T01.1", 30.0],
+        ["T01", "T01.2", 25.0],
+    ]
+    assert any("split into T01.1, T01.2" in note for note in study.notes)
+    rs = to_rs(study, criteria="recist1.1")
+    assert _overall(rs) == ["SD"]
+    # Two results under one link instead: refused, the fix says how to record a split.
+    with pytest.raises(InvalidInput, match="two") as caught:
+        read_sdtm(ONE_TARGET, tr.assign(TRLNKID="T01"))
+    assert "grouped with it by TUGRPID" in caught.value.problems[0].fix
