@@ -668,6 +668,8 @@ def _assess_series(
     nadir_override: Fraction | None = None,
     primary_side: str | None = None,
     confirmation_days: int | None = None,
+    *,
+    after_cr: bool = False,
 ) -> tuple[list[Assessment], list[Deviation]]:
     """Assess every follow-up of a case in order, carrying the nadirs forward.
 
@@ -684,7 +686,7 @@ def _assess_series(
     baseline = sum(base_values, Fraction(0)) if case.targets else None
     nadir = nadir_override if nadir_override is not None else baseline
     lesion_nadirs = list(base_values)
-    history = _History(confirmation_days, after_cr=nadir_override == 0)
+    history = _History(confirmation_days, after_cr=after_cr)
     results: list[Assessment] = []
     for visit in case.visits[1:]:
         day = visit.day - baseline_visit.day
@@ -1058,9 +1060,14 @@ def classify(
     ``None`` = not assessed, ``0`` = disappeared, ``"too-small"`` = present but too small
     to measure. ``nadir_mm`` is the smallest previous sum (mm, or mm² when the criteria
     multiply diameters); without it the baseline sum is the nadir. A ``nadir_mm`` of 0
-    means every lesion had gone, so a lesion coming back is progression.
-    ``non_target`` is the status of the non-target lesions at this visit; ``None`` means
-    the patient has none.
+    means every target had gone. With no non-target disease now (``non_target`` None,
+    absent or not assessed) that was a complete response, so any lesion coming back is
+    progression (RECIST 1.1 Table 3, footnote a); with non-target disease present, the
+    patient is taken to have had it all along (no complete response), and a returning
+    target is judged by the progression rule (RECIST 1.1: +20 % and +5 mm over 0). For
+    non-target disease that had gone and came back, give the visits to
+    :func:`classify_series`. ``non_target`` is the status of the non-target lesions at
+    this visit; ``None`` means the patient has none.
 
     Examples:
         >>> r = classify([52.0, 31.0], [20.0, 11.0], criteria="recist1.1")
@@ -1129,7 +1136,12 @@ def classify(
         )
         if nadir > base_sum:
             raise InvalidInput([_nadir_problem(nadir, base_sum)])
-    results, _ = _assess_series(chosen, case, nadir_override=nadir)
+    still_there = case.visits[1].non_target in (
+        NonTargetStatus.PRESENT,
+        NonTargetStatus.PROGRESSION,
+    )
+    after_cr = nadir == 0 and not still_there
+    results, _ = _assess_series(chosen, case, nadir_override=nadir, after_cr=after_cr)
     return results[0]
 
 

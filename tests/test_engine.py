@@ -109,6 +109,17 @@ class TestRecist11Lesions:
         assert r.percent_change_nadir is None
         assert r.rule == remission.get_criteria("recist1.1").reappearance
 
+    @pytest.mark.parametrize(
+        ("back_mm", "expected"), [(3, Response.PR), (4.9, Response.PR), (5, Response.PD)]
+    )
+    def test_a_zero_nadir_with_non_targets_present_is_judged_by_the_pd_rule(
+        self, back_mm: float, expected: Response
+    ) -> None:
+        # Non-target disease present now: no CR was reached (overall PR), so the target
+        # back from 0 mm is PD only at +5 mm (RECIST 1.1 4.3.1; FAQ), as in a series.
+        r = classify([30], [back_mm], nadir_mm=0, criteria="recist1.1", non_target="present")
+        assert r.response is expected
+
     def test_reappearance_in_a_series(self) -> None:
         s = classify_series(
             [Visit(0, {"T1": 20}), Visit(56, {"T1": 0}), Visit(112, {"T1": 4})],
