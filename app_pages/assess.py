@@ -239,8 +239,9 @@ def _visit_card(series: Series) -> None:
         st.text(assessment.visit)
         st.text(explanation.patient)
         first, second, third = st.columns(3)
-        first.metric("Change from baseline", percent(assessment.change_from_baseline))
-        second.metric("Change from nadir", percent(assessment.change_from_nadir))
+        near = series.criteria.thresholds
+        first.metric("Change from baseline", percent(assessment.change_from_baseline, near))
+        second.metric("Change from nadir", percent(assessment.change_from_nadir, near))
         current = None if assessment.sum_mm is None else assessment.current
         total = "—" if current is None else number(current, assessment.unit)
         third.metric("Sum of targets", total)

@@ -801,7 +801,7 @@ def compare_table(case: Case) -> pd.DataFrame:
         for assessment in series.visits:
             row[assessment.visit] = assessment.response.value
         last = series.visits[-1]
-        row["Last change from baseline"] = percent(last.change_from_baseline)
+        row["Last change from baseline"] = percent(last.change_from_baseline, criteria.thresholds)
         row["Sizes summed as"] = last.unit
         row["Best overall response"] = series.best_response.response.value
         days = criteria.confirmation_days
@@ -1670,7 +1670,7 @@ def summary_text(case: Case, series: Series, width: int = 88) -> str:
         lines += para(f"- {row.name} ({kind}): baseline {row.baseline or '—'}; {sizes}")
     lines += ["", "Response at each visit", "-" * 22]
     for a in series.visits:
-        change = percent(a.change_from_baseline)
+        change = percent(a.change_from_baseline, a.criteria.thresholds)
         total = "—" if a.current is None or a.sum_mm is None else number(a.current, a.unit)
         lines += para(
             f"- {a.visit}: {a.response.label} ({a.response.value}); sum {total}; "

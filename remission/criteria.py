@@ -233,6 +233,16 @@ class Criteria:
                 return row
         raise LookupError(f"{self.title}: no row for {target}, {non_target}, new={new}")
 
+    @property
+    def thresholds(self) -> tuple[Fraction, Fraction]:
+        """The partial-response and progression fractions, for showing changes near them.
+
+        Examples:
+            >>> [str(t) for t in RECIST_1_1.thresholds]
+            ['3/10', '1/5']
+        """
+        return (self.partial.fraction, self.progression.fraction)
+
     def lookup(self) -> Mapping[tuple[TargetState, NonTargetState, bool], Row]:
         """The whole table resolved over its domain (for vectorised batch work)."""
         return MappingProxyType({combo: self.overall(*combo) for combo in domain()})

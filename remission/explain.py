@@ -7,7 +7,7 @@ change the category, and a patient sentence. The sentences come from
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
@@ -72,20 +72,42 @@ def number(value: Fraction | float, unit: str = "mm") -> str:
     return f"{text} {unit}"
 
 
-def percent(change: Fraction | None) -> str:
-    """A signed percentage with one decimal, or "undefined".
+def percent(change: Fraction | None, near: Iterable[Fraction] = ()) -> str:
+    """A signed percentage with one decimal (rounded half away from zero), or "undefined".
+
+    ``near`` are the criteria's thresholds (as fractions: 3/10 for 30 %). A change that
+    one decimal would show as a threshold it does not meet gets the decimals that tell
+    them apart: 33 → 23.11 mm is −29.97 %, not "−30.0 %" beside stable disease.
 
     Examples:
         >>> percent(Fraction(-3, 10))
         '−30.0 %'
+        >>> percent(Fraction(2311 - 3300, 3300), near=[Fraction(3, 10)])
+        '−29.97 %'
         >>> percent(None)
         'undefined'
     """
     if change is None:
         return "undefined"
-    value = float(change * 100)
-    sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    return f"{sign}{abs(value):.1f} %"
+    magnitude = abs(change) * 100
+    marks = {abs(t) * 100 for t in near} - {magnitude}
+    digits = 1
+    while digits < 6 and _half_up(magnitude * 10**digits) in {m * 10**digits for m in marks}:
+        digits += 1
+    scaled = _half_up(magnitude * 10**digits)
+    whole, part = divmod(scaled, 10**digits)
+    sign = "+" if change > 0 else ("−" if change < 0 else "±")
+    return f"{sign}{whole}.{part:0{digits}d} %"
+
+
+def needs_decimals(change: Fraction | None, near: Iterable[Fraction]) -> bool:
+    """Whether :func:`percent` writes ``change`` with more than one decimal."""
+    return change is not None and percent(change, near) != percent(change)
+
+
+def _half_up(value: Fraction) -> int:
+    """A non-negative fraction rounded to a whole number, halves up."""
+    return int((value * 2 + 1) // 2)
 
 
 def explain(assessment: Assessment) -> Explanation:
@@ -117,8 +139,10 @@ def explain(assessment: Assessment) -> Explanation:
         numbers = (
             f"Baseline sum {number(baseline, unit)}; nadir {number(nadir or 0, unit)}; "
             f"current sum {number(current, unit)}; "
-            f"change from baseline {number(current - baseline, unit)} ({percent(from_baseline)}), "
-            f"from nadir {number(current - (nadir or 0), unit)} ({percent(from_nadir)})."
+            f"change from baseline {number(current - baseline, unit)} "
+            f"({percent(from_baseline, criteria.thresholds)}), "
+            f"from nadir {number(current - (nadir or 0), unit)} "
+            f"({percent(from_nadir, criteria.thresholds)})."
         )
         if measure is Measure.PRODUCT:
             numbers += " " + PRODUCT_NOTE
@@ -142,8 +166,10 @@ def explain(assessment: Assessment) -> Explanation:
         template = PATIENT_TARGETS_GONE
     patient = template.format(
         cr_sentence=_cr_sentence(criteria, lesions),
-        shrink=percent(-from_baseline if from_baseline is not None else None).lstrip("+"),
-        change=percent(from_baseline),
+        shrink=percent(
+            -from_baseline if from_baseline is not None else None, criteria.thresholds
+        ).lstrip("+"),
+        change=percent(from_baseline, criteria.thresholds),
         baseline=number(baseline or 0, unit),
         current=number(current or 0, unit),
         nadir=number(nadir or 0, unit),
@@ -238,10 +264,12 @@ def _pd_reason(
             return PD_REASONS["lesion growth"]
         if from_nadir is None:  # every target had gone: a percentage of 0 means nothing
             return PD_REASONS["regrowth"]
-        return PD_REASONS["growth"].format(growth=percent(from_nadir).lstrip("+"))
+        return PD_REASONS["growth"].format(
+            growth=percent(from_nadir, criteria.thresholds).lstrip("+")
+        )
     if non_target is Response.PD:
         return PD_REASONS["non-target"]
-    return PD_REASONS["growth"].format(growth=percent(from_nadir).lstrip("+"))
+    return PD_REASONS["growth"].format(growth=percent(from_nadir, criteria.thresholds).lstrip("+"))
 
 
 def _next_category(

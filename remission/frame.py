@@ -59,6 +59,7 @@ from remission.engine import (
     stable_response,
 )
 from remission.errors import InvalidInput, Problem
+from remission.explain import needs_decimals, percent
 from remission.measurements import Lesion, Visit
 from remission.recurrence import name_recurrences
 from remission.response import Response
@@ -736,6 +737,8 @@ class _Assessor:
                 "_nq": _display(self.nadir, products),
                 "_pbq": _tenths(self.total, self.baseline, pct_base),
                 "_pnq": _tenths(self.total, self.nadir, pct_nadir),
+                "_pbx": _precise(self.total, self.baseline, pct_base, self.criteria, texts),
+                "_pnx": _precise(self.total, self.nadir, pct_nadir, self.criteria, texts),
                 "_t": np.where(follow & has, self.target_state, -1),
                 "_nt": np.where(follow & (self.n_non_targets[v_pid] > 0), self.nt_state, -1),
                 "new_lesions": follow & self.new,
@@ -966,6 +969,29 @@ def _percent(current: Int64, reference: Int64, defined: Bools) -> Floats:
     return out
 
 
+def _precise(
+    current: Int64, reference: Int64, defined: Bools, criteria: Criteria, texts: _Numbered[str]
+) -> Int64:
+    """Text ids of the changes one decimal would show as a threshold they do not meet.
+
+    ``""`` (one decimal will do) for nearly every visit; the few whose tenths land on
+    30.0 % (say) are written by :func:`remission.explain.percent` from the exact change.
+    """
+    out = np.full(current.size, texts.id(""), dtype=np.int64)
+    tenths = np.abs(_tenths(current, reference, defined))
+    marks = [int(t * 1000) for t in criteria.thresholds]
+    for i in np.flatnonzero(defined & np.isin(tenths, marks)).tolist():
+        change = Fraction(int(current[i]) - int(reference[i]), int(reference[i]))
+        out[i] = _precise_exact(change, criteria, texts)
+    return out
+
+
+def _precise_exact(change: Fraction | None, criteria: Criteria, texts: _Numbered[str]) -> int:
+    """The text id of ``change`` when it needs more than one decimal, else of ``""``."""
+    near = criteria.thresholds
+    return texts.id(percent(change, near) if needs_decimals(change, near) else "")
+
+
 def _half_up(numerator: Int64, denominator: Int64 | int) -> Int64:
     """``numerator / denominator`` rounded half away from zero, in integers."""
     magnitude: Int64 = (2 * np.abs(numerator) + denominator) // (2 * np.asarray(denominator))
@@ -1106,6 +1132,8 @@ def _scalar_codes(a: _Assessor, pids: Int64, texts: _Numbered[str]) -> pd.DataFr
                 "_nq": 0,
                 "_pbq": 0,
                 "_pnq": 0,
+                "_pbx": texts.id(""),
+                "_pnx": texts.id(""),
                 "_t": -1,
                 "_nt": -1,
                 "new_lesions": False,
@@ -1136,6 +1164,8 @@ def _scalar_codes(a: _Assessor, pids: Int64, texts: _Numbered[str]) -> pd.DataFr
                     "_nq": _display_exact(x.nadir, products),
                     "_pbq": _tenths_exact(x.change_from_baseline),
                     "_pnq": _tenths_exact(x.change_from_nadir),
+                    "_pbx": _precise_exact(x.change_from_baseline, c, texts),
+                    "_pnx": _precise_exact(x.change_from_nadir, c, texts),
                     "_t": -1 if x.target_response is None else _T_STATES.index(x.target_response),
                     "_nt": -1
                     if x.non_target_response is None
@@ -1252,6 +1282,8 @@ class _Parts:
         self.first = first
         self.rules = rules
         self.unit = np.asarray([" mm", " mm²"], dtype=object)[self.products.astype(np.int64)]
+        self.texts: list[str] = frame.attrs.get("texts", [""])
+        self.plain = self.texts.index("") if "" in self.texts else -1
 
     def size(self, column: str, idx: Int64) -> list[str]:
         """Display integers as "43.1 mm" / "825 mm²", exactly; each distinct value once."""
@@ -1267,12 +1299,15 @@ class _Parts:
         return np.asarray(texts, dtype=object)[inverse.ravel()].tolist()  # type: ignore[no-any-return]
 
     def change(self, column: str, idx: Int64) -> list[str]:
-        """Changes in tenths of a percent as signed text."""
+        """Changes in tenths of a percent as signed text (more decimals near a threshold)."""
         q = self.frame[column].to_numpy(dtype=np.int64)[idx]
         inside = (q >= _PERCENT_LOW) & (q <= _PERCENT_HIGH)
         out = _percent_table()[np.where(inside, q - _PERCENT_LOW, 0)]
         for i in np.flatnonzero(~inside).tolist():
             out[i] = _percent_word(int(q[i]))
+        precise = self.frame[column.replace("q", "x")].to_numpy(dtype=np.int64)[idx]
+        for i in np.flatnonzero(precise != self.plain).tolist():
+            out[i] = self.texts[int(precise[i])]
         return out.tolist()  # type: ignore[no-any-return]
 
     def common(self, idx: Int64) -> tuple[list[str], list[str], list[str]]:

@@ -574,3 +574,36 @@ def test_criteria_data_changed_by_the_caller_are_used_by_the_batch_too() -> None
     )
     visits = classify_frame(frame, criteria=per_time_point)
     assert visits["response"].tolist()[1:] == ["PR", "SD"]
+
+
+@pytest.mark.parametrize(
+    ("baseline_mm", "follow_mm", "shown", "response"),
+    [
+        (33, 23.1, "(−30.0 %)", "PR"),  # exactly −30 %: one decimal is right
+        (33, 23.11, "(−29.97 %)", "SD"),  # −29.97 % would round to "−30.0 %"
+        (25, 29.99, "(+19.96 %)", "SD"),  # +19.96 % would round to "+20.0 %"
+        (25, 30, "(+20.0 %)", "PD"),  # +20 % and +5 mm
+        (33, 20, "(−39.4 %)", "PR"),  # far from any threshold: one decimal
+    ],
+)
+def test_a_change_next_to_a_threshold_is_shown_with_the_decimals_that_tell_them_apart(
+    baseline_mm: float, follow_mm: float, shown: str, response: str
+) -> None:
+    # A "−30.0 %" beside stable disease would read as a contradiction; both engines
+    # show the digits that separate the change from RECIST 1.1's 30 % and 20 %.
+    frame = pd.DataFrame(
+        {
+            "patient": ["P1", "P1"],
+            "visit": ["baseline", "week 8"],
+            "day": [0, 56],
+            "lesion": ["T1", "T1"],
+            "role": ["target", "target"],
+            "size_mm": [baseline_mm, follow_mm],
+        }
+    )
+    row = classify_frame(frame, criteria="recist1.1").iloc[1]
+    assert row["response"] == response
+    assert f"vs baseline {baseline_mm} mm {shown}" in row["explanation"]
+    series = classify_series(to_visits(read_table(frame), "P1"), criteria="recist1.1")
+    assert "change from baseline" in series.visits[0].explanation.numbers
+    assert shown in series.visits[0].explanation.numbers
