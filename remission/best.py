@@ -19,7 +19,7 @@ does not count disease after a CR as progression.)
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -73,6 +73,7 @@ def best_response(
     max_ne_between: int = 1,
     accept_sd: bool = False,
     stable: Response | None = None,
+    unseen: Collection[int] = (),
 ) -> BestResponse:
     """Best overall response from recorded time-point responses ``(day, code)``.
 
@@ -81,6 +82,9 @@ def best_response(
     unconfirmed CR or PR counts as: SD, or NON-CR/NON-PD for a patient with only
     non-target disease (RECIST 1.1 Table 2 footnote: never SD); ``None`` infers it:
     NON-CR/NON-PD when any was recorded (only such patients get it), else SD.
+    ``unseen`` are the days of PRs that saw no disease (targets still gone, non-targets
+    not evaluated: RECIST 1.1 Table 1 row CR/NE/No): after a CR they are not disease seen
+    again (Table 3 footnote a needs disease), and the CR still stands behind them.
 
     Examples:
         >>> b = best_response([(56, "SD"), (84, "PR"), (112, "PR"), (168, "PD")],
@@ -121,7 +125,7 @@ def best_response(
     came_back: dict[int, Response] = {}
     for day, recorded in visits:
         response = recorded
-        if recorded in DISEASE_SEEN and _after_cr(kept):
+        if recorded in DISEASE_SEEN and day not in unseen and _after_cr(kept, unseen):
             came_back[len(kept)] = recorded
             response = Response.PD
         kept.append((day, response))
@@ -253,10 +257,10 @@ DISEASE_SEEN: Final = frozenset({Response.PR, Response.SD, Response.NON_CR_NON_P
 """Time-point responses that mean disease is present (PD ends the counting anyway)."""
 
 
-def _after_cr(visits: Sequence[tuple[int, Response]]) -> bool:
-    """True when the latest assessment that is not NE was a CR."""
-    for _, earlier in reversed(visits):
-        if earlier is not Response.NE:
+def _after_cr(visits: Sequence[tuple[int, Response]], unseen: Collection[int] = ()) -> bool:
+    """True when the latest assessment that is not NE (nor a PR that saw nothing) was a CR."""
+    for day, earlier in reversed(visits):
+        if earlier is not Response.NE and day not in unseen:
             return earlier is Response.CR
     return False
 

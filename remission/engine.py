@@ -715,7 +715,10 @@ def _assess_series(
         row = criteria.overall(target_response, non_target, visit.new_lesions)
         overall = row.overall
         decisive = target.rule if target and overall is target.response else row.rule
-        if history.after_cr and overall in DISEASE_SEEN:
+        # Targets still gone and non-targets not evaluated is PR by Table 1, but it sees
+        # no disease: after a CR it is not disease seen again, and the CR stands.
+        unseen = history.after_cr and saw_nothing(target_response, non_target, overall)
+        if history.after_cr and overall in DISEASE_SEEN and not unseen:
             overall, decisive = Response.PD, criteria.disease_back
         all_assessed = all(v is not None for v in values)
         current = sum((v for v in values if v is not None), Fraction(0)) if case.targets else None
@@ -776,7 +779,7 @@ def _assess_series(
             recurrences=recurrences,
         )
         results.append(assessment)
-        history.add(overall, day)
+        history.add(Response.NE if unseen else overall, day)
         # Carry the references forward: only complete sums can be a nadir.
         if target is not None and all_assessed and current is not None and nadir is not None:
             nadir = min(nadir, current)
@@ -1012,6 +1015,11 @@ def classify_series(
     )
     best = best_response(
         [(a.day, a.response) for a in results],
+        unseen=[
+            a.day
+            for a in results
+            if saw_nothing(a.target_response, a.non_target_response, a.response)
+        ],
         confirmation_days=confirm,
         sd_min_days=chosen.sd_min_days if sd_min_days == "criteria" else int(sd_min_days),
         max_ne_between=max_ne_between,
@@ -1020,6 +1028,22 @@ def classify_series(
     )
     baseline = results[0].baseline if results else None
     return Series(chosen, case.visits[0].day, baseline, tuple(results), best, tuple(warnings))
+
+
+def saw_nothing(target: Response | None, non_target: Response | None, overall: Response) -> bool:
+    """A PR only because non-targets were not evaluated while every target stayed gone.
+
+    RECIST 1.1 Table 1 (Eisenhauer et al. 2009) makes target CR + non-target NE + no new
+    lesion a PR: complete response cannot be claimed, but no disease was seen either, so
+    after a CR it is not "disease seen again" (Table 3, footnote a).
+
+    Examples:
+        >>> saw_nothing(Response.CR, Response.NE, Response.PR)
+        True
+        >>> saw_nothing(Response.CR, Response.NON_CR_NON_PD, Response.PR)
+        False
+    """
+    return overall is Response.PR and target is Response.CR and non_target is Response.NE
 
 
 def stable_response(criteria: Criteria, *, has_targets: bool) -> Response:

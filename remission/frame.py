@@ -609,7 +609,8 @@ class _Assessor:
             t = np.where(hold, _T_PR, t)
             o = overall_of[t, self.nt_state[idx], new[idx]]
             # Disease seen again after an overall CR is PD (RECIST 1.1 Table 3, footnote a).
-            returned = (before == _LAST_CR) & np.isin(o, disease)
+            unseen = _saw_nothing(before, o, t, self.nt_state[idx])
+            returned = (before == _LAST_CR) & np.isin(o, disease) & ~unseen
             o = np.where(returned, pd_, o)
             target_state[idx] = t
             fired[idx] = fire
@@ -617,10 +618,17 @@ class _Assessor:
             back[idx] = returned
             overall[idx] = o
             since[idx], confirmed[idx] = _confirmation(
-                o, since[idx - 1], confirmed[idx - 1], self.v_day[idx], confirm
+                np.where(unseen, ne, o),
+                since[idx - 1],
+                confirmed[idx - 1],
+                self.v_day[idx],
+                confirm,
             )
-            now = np.where(o == cr, _LAST_CR, np.where(o == pr, _LAST_PR, _LAST_OTHER))
-            last[idx] = np.where(o == ne, before, now)
+            last[idx] = np.where(
+                (o == ne) | unseen,
+                before,
+                np.where(o == cr, _LAST_CR, np.where(o == pr, _LAST_PR, _LAST_OTHER)),
+            )
             rem = remission[idx - 1]
             remission_before[idx] = rem
             remission[idx] = np.where(
@@ -891,6 +899,21 @@ class _Assessor:
 
 _MAX_DAYS: Final = 365
 """The scalar engine warns about follow-ups more than a year after baseline."""
+
+
+def _saw_nothing(before: Int64, overall: Int64, target: Int64, non_target: Int64) -> Bools:
+    """After a CR, a PR only because non-targets were not evaluated (engine.saw_nothing).
+
+    Targets still gone with non-targets NE is PR by RECIST 1.1 Table 1, but no disease
+    was seen, so the CR stands behind it, as behind an NE.
+    """
+    found: Bools = (
+        (before == _LAST_CR)
+        & (overall == _RESPONSES.index(Response.PR))
+        & (target == _T_CR)
+        & (non_target == _NT_NE)
+    )
+    return found
 
 
 def _confirmation(
@@ -1551,24 +1574,31 @@ def _best(frame: pd.DataFrame, a: _Context, options: _Options) -> pd.DataFrame:
     counted = np.where(follow & (pd_before == 0), pct, np.nan)
     best_pct = pd.Series(counted).groupby(pid, sort=False).min().to_numpy(dtype=np.float64)
 
-    cache: dict[tuple[Response, tuple[tuple[int, int], ...]], int] = {}
+    nothing = (
+        (frame["_t"].to_numpy(dtype=np.int64) == _T_CR)
+        & (frame["_nt"].to_numpy(dtype=np.int64) == _NT_NE)
+        & (r == _RESPONSES.index(Response.PR))
+    )
+    cache: dict[tuple[Response, tuple[tuple[int, int, bool], ...]], int] = {}
     results: list[BestResponse] = []
     codes = [x.value for x in _RESPONSES]
     which = np.empty(starts.size, dtype=np.int64)
     ends = np.append(starts[1:], pid.size).tolist()
     day_list = day.tolist()
     r_list = r.tolist()
+    nothing_list = nothing.tolist()
     stable_of = {has: stable_response(c, has_targets=has) for has in (False, True)}
     stable = [stable_of[n > 0] for n in frame["target_lesions"].to_numpy()[starts].tolist()]
     for index, (start, end) in enumerate(zip(starts.tolist(), ends, strict=True)):
-        pairs = tuple((day_list[i], r_list[i]) for i in range(start + 1, end))
+        pairs = tuple((day_list[i], r_list[i], nothing_list[i]) for i in range(start + 1, end))
         key = (stable[index], pairs)
         found = cache.get(key)
         if found is None:
             found = len(results)
             results.append(
                 best_response(
-                    [(d, codes[x]) for d, x in pairs],
+                    [(d, codes[x]) for d, x, _ in pairs],
+                    unseen=[d for d, _, saw_nothing in pairs if saw_nothing],
                     confirmation_days=options.confirmation_days,
                     sd_min_days=options.sd_min_days,
                     max_ne_between=options.max_ne_between,

@@ -75,6 +75,16 @@ class TestDiseaseAfterCR:
         assert [c.counted_as for c in result.counted] == [Response.CR, Response.PD]
         assert result.response is Response.CR
 
+    def test_a_pr_that_saw_no_disease_is_not_disease_back(self) -> None:
+        # Day 84: targets still gone, non-targets not evaluated: PR by Table 1, but no
+        # disease was seen, so not PD; the CR still stands behind it, so the non-target
+        # disease seen on day 126 is PD. Given as plain codes, a PR after a CR is PD.
+        seen = [(42, CR), (84, PR), (126, "NON-CR/NON-PD")]
+        result = best_response(seen, confirmation_days=None, unseen=[84])
+        assert [c.counted_as for c in result.counted] == [Response.CR, Response.PR, Response.PD]
+        plain = best_response(seen, confirmation_days=None)
+        assert [c.counted_as for c in plain.counted] == [Response.CR, Response.PD]
+
     def test_ne_between_does_not_hide_the_cr(self) -> None:
         assert bor([(42, CR), (56, NE), (70, SD)]) is Response.SD
         assert bor([(14, CR), (28, NE), (42, SD)]) is Response.PD

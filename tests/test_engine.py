@@ -140,6 +140,26 @@ class TestRecist11Lesions:
         )
         assert [v.response for v in s.visits] == [Response.PR, Response.PR]
 
+    def test_after_a_cr_non_targets_not_evaluated_are_not_disease_back(self) -> None:
+        # Targets still gone, non-targets not evaluated, no new lesion: PR by Table 1
+        # (CR / NE / No), not PD: Table 3 footnote a needs disease seen again. The CR
+        # still stands behind it: non-target disease seen at day 168 is PD.
+        s = classify_series(
+            [
+                Visit(0, {"T1": 10, "T2": 20}, non_target="present"),
+                Visit(56, {"T1": 0, "T2": 0}, non_target="absent"),
+                Visit(112, {"T1": 0, "T2": 0}, non_target="not-assessed"),
+                Visit(168, {"T1": 0, "T2": 0}, non_target="present"),
+            ],
+            criteria="recist1.1",
+        )
+        assert [v.response for v in s.visits] == [Response.CR, Response.PR, Response.PD]
+        assert s.visits[2].rule == remission.get_criteria("recist1.1").disease_back
+        one = classify(
+            [10, 20], [0, 0], nadir_mm=0, criteria="recist1.1", non_target="not-assessed"
+        )
+        assert one.response is Response.PR
+
     @pytest.mark.parametrize(
         ("size", "expected"), [(4.9, Response.PR), (5, Response.PD), (45, Response.PD)]
     )

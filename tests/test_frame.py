@@ -607,3 +607,41 @@ def test_a_change_next_to_a_threshold_is_shown_with_the_decimals_that_tell_them_
     series = classify_series(to_visits(read_table(frame), "P1"), criteria="recist1.1")
     assert "change from baseline" in series.visits[0].explanation.numbers
     assert shown in series.visits[0].explanation.numbers
+
+
+def test_after_a_cr_non_targets_not_evaluated_are_not_disease_back_in_both_engines() -> None:
+    # RECIST 1.1 Table 1 row CR / NE / No is PR, and sees no disease: not PD after a CR
+    # (Table 3 footnote a); non-target disease seen later is PD.
+    frame = pd.DataFrame(
+        {
+            "patient": ["P1"] * 12,
+            "visit": [v for v in ("baseline", "week 8", "week 16", "week 24") for _ in range(3)],
+            "day": [d for d in (0, 56, 112, 168) for _ in range(3)],
+            "lesion": ["T1", "T2", "NT1"] * 4,
+            "role": ["target", "target", "non-target"] * 4,
+            "size_mm": [10, 20, None, 0, 0, None, 0, 0, None, 0, 0, None],
+            "status": [
+                "",
+                "",
+                "present",
+                "",
+                "",
+                "absent",
+                "",
+                "",
+                "not-assessed",
+                "",
+                "",
+                "present",
+            ],
+        }
+    )
+    visits = classify_frame(frame, criteria="recist1.1")
+    assert visits["response"].tolist()[1:] == ["CR", "PR", "PD"]
+    series = classify_series(
+        to_visits(read_table(frame), "P1"), criteria="recist1.1", confirmation_days=28
+    )
+    assert [v.response.value for v in series.visits] == ["CR", "PR", "PD"]
+    # The CR of day 56 is not confirmed (a PR, then PD): it counts as SD (day 56 ≥ 42).
+    best = best_response_frame(frame, criteria="recist1.1", confirmation_days=28)
+    assert best["best_response"].tolist() == ["SD"] == [series.best_response.response.value]
