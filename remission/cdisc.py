@@ -317,8 +317,9 @@ def read_sdtm(
     problems += tu_problems
     notes, order_problems = _date_visits(visit_info)
     not_done, undated = _undated(records, visit_info)
-    notes += not_done + _join_fragments(records, visit_info, _groups(tu_frame))
-    order_problems += undated
+    split, split_problems = _join_fragments(records, visit_info, _groups(tu_frame))
+    notes += not_done + split
+    order_problems += undated + split_problems
     notes += _confirm_equivocal(records, visit_info)
     notes = mixed + found_in_tu + notes
     unmeasured = sorted(set(_text(tu_frame, "USUBJID")) - set(_text(tr_frame, "USUBJID")) - {""})
@@ -345,6 +346,8 @@ def read_sdtm(
         raise InvalidInput([p for e in excluded for p in e.problems])
     if table.excluded:  # rare: check what is left once more, so that rows match again
         table = read_table(long)
+    left_out = {e.patient for e in excluded}
+    notes = [note for note in notes if _noted_subject(note) not in left_out]
     visits = pd.DataFrame(
         [{"USUBJID": s, "LABEL": v, **info} for (s, v), info in visit_info.items()],
         columns=["USUBJID", "VISIT", "LABEL", "STUDYID", "VISITNUM", "DY", "DTC", "DATE", "DATEF"],
@@ -358,6 +361,15 @@ def read_sdtm(
         table,
         tuple(unmeasured),
     )
+
+
+_NOTED: Final = re.compile(r"USUBJID (?P<subject>.+?)[:,] ")
+
+
+def _noted_subject(note: str) -> str:
+    """The subject a note is about ('' for none): notes start "USUBJID S1: …"."""
+    found = _NOTED.match(note)
+    return found["subject"] if found else ""
 
 
 def _other_readers_left_out(
@@ -548,7 +560,12 @@ def _new_in_tu_only(
                 )
             )
             continue
-        records[(subject, at, link)] = {"rows": [], "role": "new", "organ": location}
+        records[(subject, at, link)] = {
+            "rows": [],
+            "role": "new",
+            "organ": location,
+            "status": "present",
+        }
         seen.add((subject, link))
         notes.append(
             f"USUBJID {subject}, {at}: new lesion {link!r} is in TU (row {row}) but has no "
@@ -690,17 +707,33 @@ def _undated(
     """
     notes: list[str] = []
     problems: list[Problem] = []
+    first: dict[str, float] = {}
+    for (subject, _), info in visit_info.items():
+        first[subject] = min(first.get(subject, float("inf")), _visit_order(info["VISITNUM"]))
     for (subject, visit), info in list(visit_info.items()):
         if _FULL_DATE.fullmatch(info["DATE"]) or info["DY"]:
             continue
         keys = [key for key in records if key[0] == subject and key[1] == visit]
-        if all(_nothing_done(records[key]) for key in keys):
+        baseline = _visit_order(info["VISITNUM"]) <= first[subject]
+        if all(_nothing_done(records[key]) for key in keys) and not baseline:
             for key in keys:
                 del records[key]
             del visit_info[(subject, visit)]
             notes.append(
                 f"USUBJID {subject}, {visit}: every result is NOT DONE and the visit has no "
                 "date (TRDTC) or study day (TRDY): no scan, so no response; left out"
+            )
+            continue
+        if baseline and all(_nothing_done(records[key]) for key in keys):
+            problems.append(
+                Problem(
+                    f"TR, VISIT {visit} (USUBJID {subject})",
+                    "TRSTAT",
+                    "every result of the first visit (the baseline) is NOT DONE and it has "
+                    "no date: there is no baseline to measure the response against",
+                    "give the baseline scan's results and date (TRDTC); a later scan is not "
+                    "a baseline (RECIST 1.1 section 4.1)",
+                )
             )
             continue
         problems.append(
@@ -749,7 +782,7 @@ def _confirm_equivocal(
             record = records[(subject, visit, link)]
             if record.get("equivocal"):
                 waiting.append(visit)
-            elif record.get("status") in ("present", "progression") and waiting:
+            elif _definite(record) and waiting:
                 for earlier in waiting:
                     records[(subject, earlier, link)]["status"] = "present"
                 notes.append(
@@ -786,7 +819,7 @@ def _join_fragments(
     records: dict[tuple[str, str, str], dict[str, object]],
     visit_info: Mapping[tuple[str, str], Mapping[str, str]],
     groups: Mapping[tuple[str, str], set[str]],
-) -> list[str]:
+) -> tuple[list[str], list[Problem]]:
     """A target that split: its fragments' results become the lesion's ``fragment`` rows.
 
     RECIST 1.1 section 4.3.2 (Eisenhauer et al. 2009): when a target lesion fragments,
@@ -794,7 +827,10 @@ def _join_fragments(
     fragments get links of their own ("T01.1", "T01.2") grouped with the lesion by
     ``TUGRPID``. A group with exactly one target measured at the subject's first visit
     and other members measured only later is read as that lesion split; any other
-    group (several lesions at baseline: a merger) is left as it is.
+    group (several lesions at baseline: a merger) is left as it is. At a visit where a
+    fragment was not assessed, the lesion was not (one row, no size: NE); a record of
+    the whole lesion with no result beside its fragments is dropped. A fragment too
+    small to measure is a problem: its default size depends on the criteria.
     """
     first: dict[str, tuple[tuple[float, float], str]] = {}
     for (subject, visit), info in visit_info.items():
@@ -803,6 +839,7 @@ def _join_fragments(
         if subject not in first or order < first[subject][0]:
             first[subject] = (order, visit)
     notes: list[str] = []
+    problems: list[Problem] = []
     for (subject, _), members in groups.items():
         if subject not in first:
             continue
@@ -814,21 +851,76 @@ def _join_fragments(
         ):
             continue
         lesion = at_baseline[0]
-        parent = records[(subject, baseline, lesion)]
-        joined = sorted(
-            key for key in records if key[0] == subject and key[2] in members - {lesion}
-        )
-        for key in joined:
-            records[key].update(
-                lesion=lesion, fragment=key[2], role="target", organ=parent["organ"]
-            )
-        if joined:
-            pieces = sorted({key[2] for key in joined})
+        by_visit: dict[str, list[tuple[str, str, str]]] = {}
+        for key in sorted(records):
+            if key[0] == subject and key[2] in members - {lesion}:
+                by_visit.setdefault(key[1], []).append(key)
+        for visit, keys in by_visit.items():
+            problems += _fold_fragments(records, (subject, visit, lesion), keys)
+        if by_visit:
+            pieces = sorted({key[2] for keys in by_visit.values() for key in keys})
             notes.append(
                 f"USUBJID {subject}: target {lesion!r} split into {', '.join(pieces)} "
                 "(TUGRPID); their diameters are added as its size (RECIST 1.1 section 4.3.2)"
             )
-    return notes
+    return notes, problems
+
+
+def _fold_fragments(
+    records: dict[tuple[str, str, str], dict[str, object]],
+    whole: tuple[str, str, str],
+    keys: Sequence[tuple[str, str, str]],
+) -> list[Problem]:
+    """One visit's fragments of a split target, made the lesion's rows; their problems."""
+    subject, _, lesion = whole
+    organ = records[(subject, _first_visit_of(records, subject, lesion), lesion)]["organ"]
+    empty = records.get(whole)
+    if empty is not None and _nothing_done(empty):
+        _rows(records[keys[0]]).extend(_rows(empty))
+        del records[whole]
+    small = [key for key in keys if records[key].get("status") == "too-small"]
+    if small:
+        return [
+            Problem(
+                f"TR row {min(_rows(records[key]))} (USUBJID {subject})",
+                "TRORRES",
+                f"fragment {key[2]!r} of target {lesion!r} is TOO SMALL TO MEASURE: a split "
+                "lesion is the sum of its fragments' measured diameters",
+                "give the fragment's size in TRSTRESN (RECIST 1.1 counts a lesion too small "
+                "to measure as 5 mm), or 0 if it has gone",
+            )
+            for key in small
+        ]
+    if any(
+        _nothing_done(records[key]) or records[key].get("status") == "not-assessed" for key in keys
+    ):
+        rows = [row for key in keys for row in _rows(records[key])]
+        for key in keys:
+            del records[key]
+        records.setdefault(whole, {"rows": rows, "role": "target", "organ": organ})
+        return []
+    for key in keys:
+        records[key].update(lesion=lesion, fragment=key[2], role="target", organ=organ)
+    return []
+
+
+def _rows(record: Mapping[str, object]) -> list[int]:
+    """The TR rows a record was read from."""
+    rows = record["rows"]
+    assert isinstance(rows, list)  # noqa: S101 - narrowed for mypy
+    return rows
+
+
+def _first_visit_of(
+    records: Mapping[tuple[str, str, str], object], subject: str, lesion: str
+) -> str:
+    return next(visit for s, visit, link in records if s == subject and link == lesion)
+
+
+def _definite(record: Mapping[str, object]) -> bool:
+    """A new lesion's record that says it is there: present, progression, or measured."""
+    status = record.get("status")
+    return status in ("present", "progression") or (status is None and not _nothing_done(record))
 
 
 def _when(info: Mapping[str, str], *, by_date: bool = True) -> tuple[float, str, str] | None:
@@ -1130,13 +1222,13 @@ class _Results:
         return []
 
     def _state(self, record: dict[str, object], i: int, test: str, where: str) -> list[Problem]:
-        if test == "LNSTATE" and record["role"] == "target":
+        result = (self.standard[i] or self.original[i]).upper()
+        if test == "LNSTATE" and record["role"] == "target" and result in _STATES:
             # A target node is measured: its short axis counts, even below 10 mm (RECIST
             # 1.1 section 4.3.1; the CDISC supplement records NON-PATHOLOGICAL beside it).
             # Read as "absent", a 9 mm node would count 0 mm and could make SD a PR.
             record["node"] = True
             return []
-        result = (self.standard[i] or self.original[i]).upper()
         if self.done[i] == "NOT DONE":
             result = "NOT DONE"
         state: str | None = _STATES.get(result)
@@ -1202,6 +1294,8 @@ def _long(
         location = str(record.get("organ", ""))
         node = bool(record.get("node")) or bool(re.search(r"LYMPH|NODE", location.upper()))
         size, perp, node = _axes(record, node)
+        if record.get("fragment"):
+            perp = None  # a split lesion is the sum of its fragments' diameters (4.3.2)
         row: dict[str, object] = {
             "patient": subject,
             "visit": visit,
@@ -1214,7 +1308,7 @@ def _long(
             "perpendicular_cm": "",
             "node": "yes" if node else "no",
             "organ": location,
-            "status": record.get("status", "present" if record["role"] == "new" else ""),
+            "status": record.get("status", _new_status(record) if record["role"] == "new" else ""),
         }
         if isinstance(size, tuple):
             row[f"size_{size[1]}"] = size[0]
@@ -1241,6 +1335,11 @@ def _long(
     if not use_dates:
         frame["day"] = pd.to_numeric(frame["day"], errors="coerce").astype("Int64")
     return frame, sources
+
+
+def _new_status(record: Mapping[str, object]) -> str:
+    """A new lesion with no TUMSTATE: present when measured, not assessed when NOT DONE."""
+    return "not-assessed" if _nothing_done(record) else "present"
 
 
 def _fifteen(number: str) -> str:

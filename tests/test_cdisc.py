@@ -946,3 +946,137 @@ def test_a_split_target_grouped_by_tugrpid_is_measured_by_its_fragments() -> Non
     with pytest.raises(InvalidInput, match="two") as caught:
         read_sdtm(ONE_TARGET, tr.assign(TRLNKID="T01"))
     assert "grouped with it by TUGRPID" in caught.value.problems[0].fix
+
+
+def test_an_undated_baseline_with_nothing_done_is_refused_not_skipped() -> None:
+    # Without it, week 6 would silently become the baseline (RECIST 1.1 section 4.1:
+    # response is measured against the baseline scan).
+    tr = _dated_tr(
+        [
+            ("T01", 1, "SCREENING", "LDIAM", None, ""),
+            ("T01", 2, "WEEK 6", "LDIAM", 50, ""),
+            ("T01", 3, "WEEK 12", "LDIAM", 30, ""),
+        ]
+    )
+    tr.loc[0, ["TRSTAT", "TRDTC"]] = ["NOT DONE", ""]
+    with pytest.raises(InvalidInput) as caught:
+        read_sdtm(ONE_TARGET, tr)
+    (problem,) = caught.value.problems
+    assert (problem.where, problem.field) == ("TR, VISIT SCREENING (USUBJID S1)", "TRSTAT")
+    assert "no baseline" in problem.message
+
+
+def test_a_new_lesion_from_tu_keeps_an_undated_visit() -> None:
+    # TU says NEW01 was found at visit 2, so a scan was done there: the visit is not
+    # dropped as "nothing done" (its progression would vanish); its missing date is named.
+    tu = pd.concat([ONE_TARGET, ONE_TARGET.assign(TULNKID="NEW01", TUSTRESC="NEW", VISITNUM=2)])
+    tr = _dated_tr(
+        [
+            ("T01", 1, "SCREENING", "LDIAM", 50, ""),
+            ("T01", 2, "WEEK 6", "LDIAM", None, ""),
+            ("T01", 3, "WEEK 12", "LDIAM", 30, ""),
+        ]
+    )
+    tr.loc[1, ["TRSTAT", "TRDTC"]] = ["NOT DONE", ""]
+    with pytest.raises(InvalidInput) as caught:
+        read_sdtm(tu, tr)
+    assert [(p.where, p.field) for p in caught.value.problems] == [
+        ("TR, VISIT WEEK 6 (USUBJID S1)", "TRDTC")
+    ]
+
+
+SPLIT_TU = pd.DataFrame(
+    {
+        "USUBJID": ["S1"] * 3,
+        "TULNKID": ["T01", "T01.1", "T01.2"],
+        "TUGRPID": ["T01", "T01", "T01"],
+        "TUSTRESC": ["TARGET"] * 3,
+        "TULOC": ["LIVER"] * 3,
+    }
+)
+SPLIT_TR = [
+    ("T01", 1, "SCREENING", "LDIAM", 50, ""),
+    ("T01.1", 2, "WEEK 6", "LDIAM", 30, ""),
+    ("T01.2", 2, "WEEK 6", "LDIAM", 25, ""),
+    ("T01.1", 3, "WEEK 12", "LDIAM", 10, ""),
+    ("T01.2", 3, "WEEK 12", "LDIAM", 10, ""),
+]
+
+
+def test_a_split_lesion_with_a_fragment_not_done_is_not_evaluable() -> None:
+    # RECIST 1.1 section 4.3.1: a target not assessed makes the target response NE.
+    tr = _dated_tr(SPLIT_TR)
+    tr.loc[4, ["TRSTAT", "TRSTRESN", "TRSTRESC", "TRSTRESU"]] = ["NOT DONE", None, "", ""]
+    study = read_sdtm(SPLIT_TU, tr)
+    week12 = study.long[study.long["visit"] == "WEEK 12"]
+    assert week12[["lesion", "fragment"]].values.tolist() == [["T01", ""]]
+    assert pd.isna(week12["size_mm"].iloc[0])
+    assert _overall(to_rs(study, criteria="recist1.1")) == ["SD", "NE"]
+
+
+def test_a_split_lesion_reads_its_fragments_diameters_only() -> None:
+    # Fragments recorded with LPERP as well (as TR often does), and the whole lesion's
+    # record at week 6 NOT DONE beside them: 30 + 25 = 55 mm (SD); 10 + 10 = 20 (PR).
+    tr = _dated_tr(
+        [
+            *SPLIT_TR,
+            ("T01.1", 2, "WEEK 6", "LPERP", 20, ""),
+            ("T01.2", 2, "WEEK 6", "LPERP", 15, ""),
+            ("T01", 2, "WEEK 6", "LDIAM", None, ""),
+        ]
+    )
+    tr.loc[7, "TRSTAT"] = "NOT DONE"
+    study = read_sdtm(SPLIT_TU, tr)
+    assert _overall(to_rs(study, criteria="recist1.1")) == ["SD", "PR"]
+
+
+def test_a_fragment_too_small_to_measure_is_a_problem_with_a_fix() -> None:
+    tr = _dated_tr(SPLIT_TR)
+    tr.loc[4, ["TRSTRESN", "TRSTRESC", "TRSTRESU"]] = [None, "TOO SMALL TO MEASURE", ""]
+    with pytest.raises(InvalidInput) as caught:
+        read_sdtm(SPLIT_TU, tr)
+    (problem,) = caught.value.problems
+    assert (problem.where, problem.field) == ("TR row 6 (USUBJID S1)", "TRORRES")
+    assert "5 mm" in problem.fix
+
+
+def test_an_equivocal_new_lesion_confirmed_by_a_measurement_is_dated_back() -> None:
+    # Week 12 measures NEW01 (15 mm) without a TUMSTATE: definitely there, so progression
+    # is dated from week 6, where it was equivocal (RECIST 1.1 section 4.3.5).
+    tu = pd.concat([ONE_TARGET, ONE_TARGET.assign(TULNKID="NEW01", TUSTRESC="NEW")])
+    tr = _dated_tr(
+        [
+            ("T01", 1, "SCREENING", "LDIAM", 50, ""),
+            ("T01", 2, "WEEK 6", "LDIAM", 30, ""),
+            ("NEW01", 2, "WEEK 6", "TUMSTATE", None, "EQUIVOCAL"),
+            ("T01", 3, "WEEK 12", "LDIAM", 30, ""),
+            ("NEW01", 3, "WEEK 12", "LDIAM", 15, ""),
+        ]
+    )
+    assert _overall(to_rs(read_sdtm(tu, tr), criteria="recist1.1")) == ["PD", "PD"]
+
+
+def test_an_unknown_lnstate_of_a_target_node_is_still_a_problem() -> None:
+    tr = _dated_tr(
+        [
+            ("T01", 1, "SCREENING", "LPERP", 20, ""),
+            ("T01", 1, "SCREENING", "LNSTATE", None, "WHATEVER"),
+            ("T02", 1, "SCREENING", "LDIAM", 30, ""),
+            ("T01", 2, "WEEK 6", "LPERP", 9, ""),
+            ("T02", 2, "WEEK 6", "LDIAM", 25, ""),
+        ]
+    )
+    with pytest.raises(InvalidInput, match="'WHATEVER' is not a LNSTATE result"):
+        read_sdtm(NODE_AND_LIVER, tr)
+
+
+def test_notes_do_not_speak_of_subjects_left_out() -> None:
+    # S2 splits a lesion (a note) but has a bad number: with keep_going it is left out,
+    # and so is its note.
+    tr = pd.concat([_dated_tr(SPLIT_TR), _dated_tr(SPLIT_TR).assign(USUBJID="S2")])
+    tr = tr.reset_index(drop=True).astype({"TRSTRESN": object})
+    tr.loc[9, "TRSTRESN"] = "ten"
+    study = read_sdtm(pd.concat([SPLIT_TU, SPLIT_TU.assign(USUBJID="S2")]), tr, keep_going=True)
+    assert [e.patient for e in study.excluded] == ["S2"]
+    assert not any("S2" in note for note in study.notes)
+    assert any("USUBJID S1: target 'T01' split" in note for note in study.notes)
