@@ -320,11 +320,11 @@ def _results(case: cases.Case) -> None:
         shown.visits,
         hide_index=True,
         placeholder="—",
+        # "plain": the values are already as the explanations show them (23.11 mm and
+        # −29.97 %, never rounded onto a threshold by the table).
         column_config={
-            "Sum": st.column_config.NumberColumn(format="%.1f"),
-            "Nadir": st.column_config.NumberColumn(format="%.1f"),
-            "Change from baseline (%)": st.column_config.NumberColumn(format="%.1f"),
-            "Change from nadir (%)": st.column_config.NumberColumn(format="%.1f"),
+            name: st.column_config.NumberColumn(format="plain")
+            for name in ("Sum", "Nadir", "Change from baseline (%)", "Change from nadir (%)")
         },
     )
     st.subheader("Compare criteria")

@@ -204,10 +204,10 @@ if not table.patients:
 lines = cases.percent_thresholds(criteria)
 st.subheader("Best overall response per patient")
 st.dataframe(
-    best,
+    best.assign(best_pct_change=cases.shown_percents(best["best_pct_change"], criteria)),
     hide_index=True,
     placeholder="—",
-    column_config={"best_pct_change": st.column_config.NumberColumn(format="%.1f")},
+    column_config={"best_pct_change": st.column_config.NumberColumn(format="plain")},
 )
 
 shown = best.head(CHART_PATIENTS)
@@ -235,12 +235,15 @@ st.caption(
 
 st.subheader("Every visit")
 st.dataframe(
-    visits,
+    visits.assign(
+        pct_change_baseline=cases.shown_percents(visits["pct_change_baseline"], criteria),
+        pct_change_nadir=cases.shown_percents(visits["pct_change_nadir"], criteria),
+    ),
     hide_index=True,
     placeholder="—",
     column_config={
-        "pct_change_baseline": st.column_config.NumberColumn(format="%.1f"),
-        "pct_change_nadir": st.column_config.NumberColumn(format="%.1f"),
+        "pct_change_baseline": st.column_config.NumberColumn(format="plain"),
+        "pct_change_nadir": st.column_config.NumberColumn(format="plain"),
     },
 )
 

@@ -50,6 +50,7 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Final
 
+import numpy as np
 import pandas as pd
 
 from remission.citations import Paper
@@ -65,7 +66,7 @@ from remission.criteria import (
 )
 from remission.engine import Assessment, Series, classify_series
 from remission.errors import InvalidInput, Problem, Problems
-from remission.explain import number, percent
+from remission.explain import number, percent, percent_number
 from remission.export import to_safe_csv
 from remission.measurements import TOO_SMALL, Lesion, Size, Unit, Visit, exact
 from remission.response import NonTargetStatus, Response
@@ -100,6 +101,7 @@ __all__ = [
     "result_csv",
     "result_frame",
     "result_json",
+    "shown_percents",
     "size_column",
     "sum_points",
     "summary_text",
@@ -730,12 +732,28 @@ def best_response_visits(series: Series) -> tuple[str | None, str | None]:
     )
 
 
-def _pct(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
+def shown_percents(values: pd.Series, criteria: Criteria) -> pd.Series:
+    """Percent changes as the explanations show them, for a table.
+
+    One decimal (halves away from zero), or more where one decimal would round onto a
+    threshold the change misses, or onto 0 (:func:`remission.explain.percent`).
+
+    Examples:
+        >>> recist = get_criteria("recist1.1")
+        >>> shown_percents(pd.Series([-29.9696969, -38.84, None]), recist).tolist()
+        [-29.97, -38.8, nan]
+    """
+    near = criteria.thresholds
+    x = values.to_numpy(dtype="float64", na_value=math.nan)
+    shown = np.sign(x) * np.floor(np.abs(x) * 10 + 0.5) / 10
+    marks = [0.0, *(float(t * 100) for t in near)]
+    for i in np.flatnonzero(np.isin(np.abs(shown), marks)).tolist():
+        shown[i] = percent_number(Fraction(float(x[i])) / 100, near)
+    return pd.Series(shown, index=values.index, dtype="float64", name=values.name)
 
 
 def visit_table(series: Series) -> pd.DataFrame:
-    """One row per follow-up: response, sums and changes (percent rounded to 0.1).
+    """One row per follow-up: response, sums and changes (percent as the explanations show it).
 
     Examples:
         >>> case = Case((LesionEntry("T1", baseline="50", sizes=("20",)),), (VisitEntry(day=56),), "mm")
@@ -743,6 +761,7 @@ def visit_table(series: Series) -> pd.DataFrame:
         >>> print(table.loc[0, "Response"], table.loc[0, "Sum"], table.loc[0, "Change from baseline (%)"])
         PR 20.0 -60.0
     """
+    near = series.criteria.thresholds
     rows = [
         {
             "Visit": a.visit,
@@ -755,8 +774,8 @@ def visit_table(series: Series) -> pd.DataFrame:
             "Sum": a.sum_mm,
             "Unit": a.unit,
             "Nadir": a.nadir_mm,
-            "Change from baseline (%)": _pct(a.percent_change),
-            "Change from nadir (%)": _pct(a.percent_change_nadir),
+            "Change from baseline (%)": percent_number(a.change_from_baseline, near),
+            "Change from nadir (%)": percent_number(a.change_from_nadir, near),
             "Rule": str(a.rule),
         }
         for a in series.visits

@@ -76,33 +76,46 @@ def percent(change: Fraction | None, near: Iterable[Fraction] = ()) -> str:
     """A signed percentage with one decimal (rounded half away from zero), or "undefined".
 
     ``near`` are the criteria's thresholds (as fractions: 3/10 for 30 %). A change that
-    one decimal would show as a threshold it does not meet gets the decimals that tell
-    them apart: 33 → 23.11 mm is −29.97 %, not "−30.0 %" beside stable disease.
+    one decimal would show as a threshold it does not meet, or as no change at all, gets
+    the decimals that tell them apart: 33 → 23.11 mm is −29.97 %, not "−30.0 %" beside
+    stable disease.
 
     Examples:
         >>> percent(Fraction(-3, 10))
         '−30.0 %'
         >>> percent(Fraction(2311 - 3300, 3300), near=[Fraction(3, 10)])
         '−29.97 %'
+        >>> percent(Fraction(-4, 10_000)), percent(Fraction(0))
+        ('−0.04 %', '±0.0 %')
         >>> percent(None)
         'undefined'
     """
     if change is None:
         return "undefined"
     magnitude = abs(change) * 100
-    marks = {abs(t) * 100 for t in near} - {magnitude}
+    marks = ({abs(t) * 100 for t in near} | {Fraction(0)}) - {magnitude}
     digits = 1
-    while digits < 6 and _half_up(magnitude * 10**digits) in {m * 10**digits for m in marks}:
-        digits += 1
+    while _half_up(magnitude * 10**digits) in {m * 10**digits for m in marks}:
+        digits += 1  # ends: the marks differ from the exact magnitude
     scaled = _half_up(magnitude * 10**digits)
     whole, part = divmod(scaled, 10**digits)
     sign = "+" if change > 0 else ("−" if change < 0 else "±")
     return f"{sign}{whole}.{part:0{digits}d} %"
 
 
-def needs_decimals(change: Fraction | None, near: Iterable[Fraction]) -> bool:
-    """Whether :func:`percent` writes ``change`` with more than one decimal."""
-    return change is not None and percent(change, near) != percent(change)
+def percent_number(change: Fraction | None, near: Iterable[Fraction] = ()) -> float | None:
+    """The number :func:`percent` shows, for tables: one decimal, more where it must.
+
+    Examples:
+        >>> percent_number(Fraction(2311 - 3300, 3300), near=[Fraction(3, 10)])
+        -29.97
+        >>> percent_number(Fraction(-2, 5)), percent_number(None)
+        (-40.0, None)
+    """
+    if change is None:
+        return None
+    text = percent(change, near).removesuffix(" %")
+    return float(text.replace("−", "-").replace("±", "").replace("+", ""))
 
 
 def _half_up(value: Fraction) -> int:

@@ -59,7 +59,7 @@ from remission.engine import (
     stable_response,
 )
 from remission.errors import InvalidInput, Problem
-from remission.explain import needs_decimals, percent
+from remission.explain import percent
 from remission.measurements import Lesion, Visit
 from remission.recurrence import name_recurrences
 from remission.response import Response
@@ -1002,7 +1002,7 @@ def _precise(
     """
     out = np.full(current.size, texts.id(""), dtype=np.int64)
     tenths = np.abs(_tenths(current, reference, defined))
-    marks = [int(t * 1000) for t in criteria.thresholds]
+    marks = [0, *(int(t * 1000) for t in criteria.thresholds)]
     for i in np.flatnonzero(defined & np.isin(tenths, marks)).tolist():
         change = Fraction(int(current[i]) - int(reference[i]), int(reference[i]))
         out[i] = _precise_exact(change, criteria, texts)
@@ -1010,9 +1010,11 @@ def _precise(
 
 
 def _precise_exact(change: Fraction | None, criteria: Criteria, texts: _Numbered[str]) -> int:
-    """The text id of ``change`` when it needs more than one decimal, else of ``""``."""
-    near = criteria.thresholds
-    return texts.id(percent(change, near) if needs_decimals(change, near) else "")
+    """The text id of ``change`` when one decimal will not do, else of ``""``."""
+    if change is None:
+        return texts.id("")
+    text = percent(change, criteria.thresholds)
+    return texts.id("" if text == _percent_word(_tenths_exact(change)) else text)
 
 
 def _half_up(numerator: Int64, denominator: Int64 | int) -> Int64:

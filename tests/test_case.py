@@ -503,6 +503,34 @@ def test_visit_table_and_best_response() -> None:
     assert cases.best_table(series)["Counted as"].tolist() == ["PR", "SD"]
 
 
+def test_the_visit_table_never_rounds_a_change_onto_a_threshold() -> None:
+    # 33 → 23.11 mm is −29.97 %, SD; one decimal would show −30.0 beside SD. The sum
+    # stays 23.11 (23.1 would be the PR threshold itself).
+    case = Case(
+        (LesionEntry("T1", baseline="33", sizes=("23.11",)),),
+        (VisitEntry(day=56),),
+        "mm",
+        "recist1.1",
+    )
+    table = cases.visit_table(cases.assess(case))
+    assert table[["Response", "Sum", "Change from baseline (%)"]].values.tolist() == [
+        ["SD", 23.11, -29.97]
+    ]
+
+
+def test_shown_percents_match_the_explanations() -> None:
+    # Frame values (floats) shown as the explanations write them: −29.97 by the 30 %
+    # threshold, −0.04 rather than a 0.0 that would read as no change, 24.96 by WHO's
+    # 25 %, else one decimal rounded half away from zero.
+    values = pd.Series([-29.96969696969697, -0.04, -38.85, 12.25, None, 0.0])
+    recist = cases.shown_percents(values, CRITERIA["recist1.1"]).tolist()
+    assert recist[:4] == [-29.97, -0.04, -38.9, 12.3]
+    assert pd.isna(recist[4])
+    assert recist[5] == 0.0
+    assert cases.shown_percents(pd.Series([24.96]), CRITERIA["who"]).tolist() == [24.96]
+    assert cases.shown_percents(pd.Series([24.96]), CRITERIA["recist1.1"]).tolist() == [25.0]
+
+
 def test_compare_table_shows_every_criteria_set() -> None:
     # 40 → 26 mm is −35 %: a PR for RECIST (≥ 30 %) but not for the 50 % rules.
     case = Case((LesionEntry("T1", baseline="40", sizes=("26",)),), (VisitEntry(day=56),), "mm")

@@ -584,6 +584,9 @@ def test_criteria_data_changed_by_the_caller_are_used_by_the_batch_too() -> None
         (25, 29.99, "(+19.96 %)", "SD"),  # +19.96 % would round to "+20.0 %"
         (25, 30, "(+20.0 %)", "PD"),  # +20 % and +5 mm
         (33, 20, "(−39.4 %)", "PR"),  # far from any threshold: one decimal
+        (100, 99.96, "(−0.04 %)", "SD"),  # not "±0.0 %", which reads as no change
+        (100, 100, "(±0.0 %)", "SD"),
+        (33, 23.1000001, "(−29.9999997 %)", "SD"),  # as many decimals as it takes
     ],
 )
 def test_a_change_next_to_a_threshold_is_shown_with_the_decimals_that_tell_them_apart(
