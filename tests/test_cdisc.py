@@ -892,25 +892,32 @@ def test_a_tr_naming_no_evaluator_is_read_for_the_evaluator_chosen_in_rs() -> No
     assert report[["recorded", "recomputed", "agrees"]].values.tolist() == [["SD", "SD", True]]
 
 
-def test_a_confirmed_equivocal_new_lesion_is_progression_from_its_first_scan() -> None:
+@pytest.mark.parametrize(
+    "confirmed", [("TUMSTATE", None, "UNEQUIVOCAL"), ("LDIAM", 15, "")], ids=["state", "size"]
+)
+def test_a_confirmed_equivocal_new_lesion_is_progression_from_its_first_scan(
+    confirmed: tuple[str, float | None, str],
+) -> None:
     # RECIST 1.1 section 4.3.5: "If repeat scans confirm there is definitely a new
     # lesion, then progression should be declared using the date of the initial scan."
-    # Target 50 → 30 → 30 mm (PR), new lesion equivocal at week 6, certain at week 12.
+    # Target 50 → 30 → 30 mm (PR), new lesion equivocal at week 6, certain at week 12
+    # (UNEQUIVOCAL, or measured at 15 mm with no TUMSTATE).
     tu = pd.concat([ONE_TARGET, ONE_TARGET.assign(TULNKID="NEW01", TUSTRESC="NEW")])
+    test, size, state = confirmed
     tr = _dated_tr(
         [
             ("T01", 1, "SCREENING", "LDIAM", 50, ""),
             ("T01", 2, "WEEK 6", "LDIAM", 30, ""),
             ("NEW01", 2, "WEEK 6", "TUMSTATE", None, "EQUIVOCAL"),
             ("T01", 3, "WEEK 12", "LDIAM", 30, ""),
-            ("NEW01", 3, "WEEK 12", "TUMSTATE", None, "UNEQUIVOCAL"),
+            ("NEW01", 3, "WEEK 12", test, size, state),
         ]
     )
     study = read_sdtm(tu, tr)
     assert _overall(to_rs(study, criteria="recist1.1")) == ["PD", "PD"]
     assert any("progression is dated from WEEK 6" in note for note in study.notes)
     # Found absent at week 12 instead, the equivocal finding was nothing: PR, PR.
-    tr.loc[4, "TRSTRESC"] = "ABSENT"
+    tr.loc[4, ["TRTESTCD", "TRSTRESN", "TRSTRESC", "TRSTRESU"]] = ["TUMSTATE", None, "ABSENT", ""]
     assert _overall(to_rs(read_sdtm(tu, tr), criteria="recist1.1")) == ["PR", "PR"]
 
 
@@ -1038,22 +1045,6 @@ def test_a_fragment_too_small_to_measure_is_a_problem_with_a_fix() -> None:
     (problem,) = caught.value.problems
     assert (problem.where, problem.field) == ("TR row 6 (USUBJID S1)", "TRORRES")
     assert "5 mm" in problem.fix
-
-
-def test_an_equivocal_new_lesion_confirmed_by_a_measurement_is_dated_back() -> None:
-    # Week 12 measures NEW01 (15 mm) without a TUMSTATE: definitely there, so progression
-    # is dated from week 6, where it was equivocal (RECIST 1.1 section 4.3.5).
-    tu = pd.concat([ONE_TARGET, ONE_TARGET.assign(TULNKID="NEW01", TUSTRESC="NEW")])
-    tr = _dated_tr(
-        [
-            ("T01", 1, "SCREENING", "LDIAM", 50, ""),
-            ("T01", 2, "WEEK 6", "LDIAM", 30, ""),
-            ("NEW01", 2, "WEEK 6", "TUMSTATE", None, "EQUIVOCAL"),
-            ("T01", 3, "WEEK 12", "LDIAM", 30, ""),
-            ("NEW01", 3, "WEEK 12", "LDIAM", 15, ""),
-        ]
-    )
-    assert _overall(to_rs(read_sdtm(tu, tr), criteria="recist1.1")) == ["PD", "PD"]
 
 
 def test_an_unknown_lnstate_of_a_target_node_is_still_a_problem() -> None:
