@@ -209,7 +209,12 @@ def _read(args: argparse.Namespace, streams: Streams) -> Table:
 
 def _patients(count: int) -> str:
     """A count of patients in words: 1 patient, 2 patients."""
-    return f"{count} patient" + ("" if count == 1 else "s")
+    return _counted(count, "patient")
+
+
+def _counted(count: int, noun: str) -> str:
+    """A count and its noun: 1 row, 2 rows."""
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def _report_exclusions(table: Table, args: argparse.Namespace, streams: Streams) -> None:
@@ -219,7 +224,7 @@ def _report_exclusions(table: Table, args: argparse.Namespace, streams: Streams)
     excluded_rows = sum(e.rows for e in table.excluded)
     kept = table.rows_kept
     print(
-        f"remission: {table.input_rows} rows read = {kept} classified "
+        f"remission: {_counted(table.input_rows, 'row')} read = {kept} classified "
         f"({_patients(len(table.patients))}) + {excluded_rows} excluded "
         f"({_patients(len(table.excluded))}: "
         f"{', '.join(e.patient for e in table.excluded) or 'none'})"

@@ -741,7 +741,7 @@ def _assess_series(
             [
                 Deviation(
                     visit.name,
-                    f"day {visit.day} is more than a year after baseline",
+                    f"day {day} is more than a year after baseline",
                     "check the day and its unit (days, not weeks)",
                 )
             ]
@@ -969,6 +969,82 @@ def _mm(value: Fraction) -> str:
 # --------------------------------------------------------------------------- public API
 
 
+@dataclass(frozen=True)
+class SeriesOptions:
+    """The series options, checked: what classify_series and the batch engine use."""
+
+    confirmation_days: int | None
+    sd_min_days: int
+    max_ne_between: int
+    accept_sd: bool
+
+
+def series_options(
+    criteria: Criteria,
+    confirmation_days: int | str | None,
+    sd_min_days: int | str,
+    max_ne_between: int,
+    accept_sd: bool,
+) -> SeriesOptions:
+    """Check the series options, every problem at once (``"criteria"``: the set's own)."""
+    problems: list[Problem] = []
+    confirmation: int | None = None
+    if confirmation_days == "criteria":
+        confirmation = criteria.confirmation_days
+    elif confirmation_days is None:
+        confirmation = None
+    elif _whole(confirmation_days):
+        confirmation = int(confirmation_days)
+    else:
+        problems.append(
+            Problem(
+                "options",
+                "confirmation_days",
+                f"{confirmation_days!r} is not a number of days",
+                "give whole days (e.g. 28), None for no confirmation, or 'criteria'",
+            )
+        )
+    minimum = 0
+    if sd_min_days == "criteria":
+        minimum = criteria.sd_min_days
+    elif _whole(sd_min_days):
+        minimum = int(sd_min_days)
+    else:
+        problems.append(
+            Problem(
+                "options",
+                "sd_min_days",
+                f"{sd_min_days!r} is not a number of days",
+                "give whole days (e.g. 42) or 'criteria'",
+            )
+        )
+    if not _whole(max_ne_between):
+        problems.append(
+            Problem(
+                "options", "max_ne_between", f"{max_ne_between!r} is not a count", "give 0, 1, 2…"
+            )
+        )
+    checked = (
+        ("confirmation_days", confirmation),
+        ("sd_min_days", minimum),
+        ("max_ne_between", max_ne_between),
+    )
+    for name, value in checked:
+        if _whole(value) and int(value) < 0:  # type: ignore[arg-type]
+            unit = "" if name == "max_ne_between" else " days"
+            problems.append(
+                Problem("options", name, f"is negative ({value})", f"give 0 or more{unit}")
+            )
+    if problems:
+        raise InvalidInput(problems)
+    return SeriesOptions(confirmation, minimum, int(max_ne_between), bool(accept_sd))
+
+
+def _whole(value: object) -> bool:
+    """A whole number of any integer type (numpy's too), never a bool."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
 def classify_series(
     visits: Sequence[Visit],
     *,
@@ -1005,11 +1081,10 @@ def classify_series(
         (<Response.PR: 'PR'>, 56, 112)
     """
     chosen = get_criteria(criteria)
+    options = series_options(chosen, confirmation_days, sd_min_days, max_ne_between, accept_sd)
+    confirm = options.confirmation_days
     read_side(primary_side)  # refuse "middle" here, not as a warning at a recurrence
     case = _read(visits, unit)
-    confirm = (
-        chosen.confirmation_days if confirmation_days == "criteria" else _days(confirmation_days)
-    )
     results, warnings = _assess_series(
         chosen, case, primary_side=primary_side, confirmation_days=confirm
     )
@@ -1021,9 +1096,9 @@ def classify_series(
             if saw_nothing(a.target_response, a.non_target_response, a.response)
         ],
         confirmation_days=confirm,
-        sd_min_days=chosen.sd_min_days if sd_min_days == "criteria" else int(sd_min_days),
-        max_ne_between=max_ne_between,
-        accept_sd=accept_sd,
+        sd_min_days=options.sd_min_days,
+        max_ne_between=options.max_ne_between,
+        accept_sd=options.accept_sd,
         stable=stable_response(chosen, has_targets=bool(case.targets)),
     )
     baseline = results[0].baseline if results else None
@@ -1061,10 +1136,6 @@ def stable_response(criteria: Criteria, *, has_targets: bool) -> Response:
     if has_targets:
         return Response.SD
     return criteria.overall(None, Response.NON_CR_NON_PD, False).overall
-
-
-def _days(value: int | str | None) -> int | None:
-    return None if value is None else int(value)
 
 
 def classify(

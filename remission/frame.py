@@ -53,12 +53,13 @@ from remission.engine import (
     PRODUCTS_FALLBACK,
     SMALL_NODE_CHANGE_MM,
     Series,
+    SeriesOptions,
     classify_series,
     listed_places,
+    series_options,
     small_node_return,
     stable_response,
 )
-from remission.errors import InvalidInput, Problem
 from remission.explain import percent
 from remission.measurements import Lesion, Visit
 from remission.recurrence import name_recurrences
@@ -137,75 +138,6 @@ _BIG: Final = 2**62
 _EXACT_FLOAT: Final = 2**53
 
 
-@dataclass(frozen=True)
-class _Options:
-    confirmation_days: int | None
-    sd_min_days: int
-    max_ne_between: int
-    accept_sd: bool
-
-
-def _options(
-    criteria: Criteria,
-    confirmation_days: int | str | None,
-    sd_min_days: int | str,
-    max_ne_between: int,
-    accept_sd: bool,
-) -> _Options:
-    """Check the series options once, as ``classify_series`` reads them."""
-    problems: list[Problem] = []
-    confirmation: int | None = None
-    if confirmation_days == "criteria":
-        confirmation = criteria.confirmation_days
-    elif confirmation_days is None:
-        confirmation = None
-    elif isinstance(confirmation_days, int) and not isinstance(confirmation_days, bool):
-        confirmation = confirmation_days
-    else:
-        problems.append(
-            Problem(
-                "options",
-                "confirmation_days",
-                f"{confirmation_days!r} is not a number of days",
-                "give whole days (e.g. 28), None for no confirmation, or 'criteria'",
-            )
-        )
-    minimum = 0
-    if sd_min_days == "criteria":
-        minimum = criteria.sd_min_days
-    elif isinstance(sd_min_days, int) and not isinstance(sd_min_days, bool):
-        minimum = sd_min_days
-    else:
-        problems.append(
-            Problem(
-                "options",
-                "sd_min_days",
-                f"{sd_min_days!r} is not a number of days",
-                "give whole days (e.g. 42) or 'criteria'",
-            )
-        )
-    if isinstance(max_ne_between, bool) or not isinstance(max_ne_between, int):
-        problems.append(
-            Problem(
-                "options", "max_ne_between", f"{max_ne_between!r} is not a count", "give 0, 1, 2…"
-            )
-        )
-    checked = (
-        ("confirmation_days", confirmation),
-        ("sd_min_days", minimum),
-        ("max_ne_between", max_ne_between),
-    )
-    for name, value in checked:
-        if isinstance(value, int) and not isinstance(value, bool) and value < 0:
-            unit = "" if name == "max_ne_between" else " days"
-            problems.append(
-                Problem("options", name, f"is negative ({value})", f"give 0 or more{unit}")
-            )
-    if problems:
-        raise InvalidInput(problems)
-    return _Options(confirmation, minimum, int(max_ne_between), bool(accept_sd))
-
-
 # --------------------------------------------------------------------------- public API
 
 
@@ -248,7 +180,7 @@ def classify_frame(
         ([50.0, 40.0, 48.0], [50.0, 40.0], ['SD', 'PD'])
     """
     chosen = get_criteria(criteria)
-    options = _options(chosen, confirmation_days, sd_min_days, max_ne_between, accept_sd)
+    options = series_options(chosen, confirmation_days, sd_min_days, max_ne_between, accept_sd)
     table = read_table(df)
     if table.data.empty:  # every patient excluded (keep_going): nothing to classify
         return pd.DataFrame({name: pd.Series(dtype=object) for name in VISIT_COLUMNS})
@@ -284,7 +216,7 @@ def best_response_frame(
         'patient best_response  best_response_day  confirmed_day\n   B-01            CR                112            168'
     """
     chosen = get_criteria(criteria)
-    options = _options(chosen, confirmation_days, sd_min_days, max_ne_between, accept_sd)
+    options = series_options(chosen, confirmation_days, sd_min_days, max_ne_between, accept_sd)
     table = read_table(df)
     if table.data.empty:
         return pd.DataFrame({name: pd.Series(dtype=object) for name in BEST_COLUMNS})
@@ -797,12 +729,13 @@ class _Assessor:
         lesion = self.data["lesion"].cat.codes.to_numpy(dtype=np.int64)
         names = self.data["lesion"].cat.categories
         node = self.data["node"].to_numpy(dtype=bool)
-        first_visit = np.flatnonzero(self.v_base)
+        # Each visit's baseline visit (patient ids may have gaps: keep_going leaves some out).
+        patient_first = np.flatnonzero(self.v_base)[np.cumsum(self.v_base) - 1]
         labels = self.visit_labels
         out: list[tuple[int, str]] = []
         for i in fired:
             lo, hi = np.searchsorted(t_visit, [i, i + 1]).tolist()
-            start = int(np.searchsorted(t_visit, first_visit[self.v_pid[i]]))
+            start = int(np.searchsorted(t_visit, patient_first[i]))
             earlier = t_rows[start:lo]
             back: list[tuple[int, int, int]] = []  # (baseline row, row, lesion nadir)
             for row in t_rows[lo:hi].tolist():
@@ -866,16 +799,18 @@ class _Assessor:
                     and not pd.isna(organ[r])
                 ]
             if self.target_state[i] == _T_PD:
+                # In baseline order, as the scalar engine lists its targets.
                 base = int(patient_first[i])
                 base_rows = range(int(self.visit_start[base]), int(row_end[base]))
-                base_organ = {lesion[r]: organ[r] for r in base_rows if role[r] == Role.TARGET}
-                sites += [
-                    str(base_organ[lesion[r]])
+                back = {
+                    lesion[r]
                     for r in rows
-                    if role[r] == Role.TARGET
-                    and not self.missing[r]
-                    and not self.gone[r]
-                    and not pd.isna(base_organ.get(lesion[r], np.nan))
+                    if role[r] == Role.TARGET and not self.missing[r] and not self.gone[r]
+                }
+                sites += [
+                    str(organ[r])
+                    for r in base_rows
+                    if role[r] == Role.TARGET and lesion[r] in back and not pd.isna(organ[r])
                 ]
             label, texts = _recurrence_text(
                 sites, days=int(self.v_day[i] - self.remission_before[i]), visit=labels[i]
@@ -1413,7 +1348,7 @@ def _explain_baseline(parts: _Parts, idx: Int64, title: str) -> list[str]:
     has_nt = parts.frame["_has_nt"].to_numpy(dtype=bool)[idx].tolist()
     return [
         f"Baseline under {title}: "
-        + (f"{n} target lesions, sum {b}" if n else "no target lesions")
+        + (f"{n} target lesion{'' if n == 1 else 's'}, sum {b}" if n else "no target lesions")
         + ("; non-target disease present." if h else "; no non-target disease.")
         for n, b, h in zip(total, parts.size("_bq", idx), has_nt, strict=True)
     ]
@@ -1557,7 +1492,7 @@ def _dense(codes: Int64, texts: Sequence[str]) -> tuple[list[str], Int64]:
 # --------------------------------------------------------------------------- best response
 
 
-def _best(frame: pd.DataFrame, a: _Context, options: _Options) -> pd.DataFrame:
+def _best(frame: pd.DataFrame, a: _Context, options: SeriesOptions) -> pd.DataFrame:
     """Best overall response per patient from the per-visit codes, via ``best_response``.
 
     Patients with the same sequence of (day, response) share one call: the answer is a

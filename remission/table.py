@@ -306,6 +306,7 @@ def _load(source: Source, max_rows: int | None) -> tuple[pd.DataFrame, Int64]:
     if isinstance(source, pd.DataFrame):
         if max_rows is not None and len(source) > max_rows:
             raise InvalidInput([_too_many(max_rows)])
+        _refuse_odd_cells(source)
         return source, np.arange(2, len(source) + 2, dtype=np.int64)
     text = _text_of(source)
     if not text.strip():
@@ -337,7 +338,7 @@ def _load(source: Source, max_rows: int | None) -> tuple[pd.DataFrame, Int64]:
         if not isinstance(frame.index, pd.RangeIndex):
             # A first row longer than the header became an index column: re-read it all.
             raise pd.errors.ParserError("rows longer than the header")
-        names = next(csv.reader([text.partition("\n")[0]]), [])
+        names = next(csv.reader(text.splitlines()[:1]), [])  # \n, \r\n or an old Mac's \r
         repeated = {n for n in names if names.count(n) > 1}
         if len(names) == len(frame.columns) and repeated & {*COLUMNS, *CHANGE_COLUMNS}:
             # pandas renames a repeated column (size_mm.1): keep the names as written, so
@@ -361,6 +362,36 @@ def _load(source: Source, max_rows: int | None) -> tuple[pd.DataFrame, Int64]:
     if max_rows is not None and len(frame) > max_rows:
         raise InvalidInput([_too_many(max_rows)])
     return frame, lines
+
+
+def _refuse_odd_cells(frame: pd.DataFrame) -> None:
+    """Refuse what no CSV cell holds: lists, dicts or sets, and complex numbers.
+
+    A DataFrame built in Python can carry them; read as they are they would fail deep in
+    pandas, or lose the imaginary part of a size without a word.
+    """
+    problems: list[Problem] = []
+    for position, name in enumerate(frame.columns):
+        column = frame.iloc[:, position]
+        if pd.api.types.is_complex_dtype(column.dtype):
+            problems.append(
+                Problem(
+                    "column", str(name), "holds complex numbers", "give real numbers, e.g. 23.1"
+                )
+            )
+        elif column.dtype == object:
+            problems += [
+                Problem(
+                    f"row {row}",
+                    str(name),
+                    f"holds a {type(value).__name__}, not one value",
+                    "give one value per cell",
+                )
+                for row, value in enumerate(column.tolist(), start=2)
+                if isinstance(value, (list, tuple, dict, set, frozenset, complex))
+            ]
+    if problems:
+        raise InvalidInput(problems)
 
 
 _MAX_FIELDS_PER_LINE = 200
@@ -808,7 +839,8 @@ class _Checker:
         return self._table(kept, day, problems, counted)
 
     def _ragged(self) -> Bools:
-        last = self.frame[self.frame.columns[-1]] if len(self.frame.columns) else None
+        # By position: two columns may share the last name (a header ending in ",,").
+        last = self.frame.iloc[:, -1] if len(self.frame.columns) else None
         if last is None or not (last.dtype == object or pd.api.types.is_string_dtype(last.dtype)):
             return np.zeros(self.n, dtype=bool)
         return last.astype(str).str.startswith(_RAGGED).to_numpy(dtype=bool)
@@ -976,6 +1008,12 @@ class _Checker:
             stat,
             "is absent but the size is not 0",
             "enter 0 for a lesion that has disappeared, or clear the status",
+        )
+        self.flag(
+            target & given & (status == Status.PRESENT) & sizes.zero,
+            stat,
+            "is present but the size is 0 (gone)",
+            "enter the lesion's size, or 0 with status absent (or empty) if it has gone",
         )
         self.flag(
             target & ~given & (status == Status.PRESENT),

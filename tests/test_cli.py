@@ -440,3 +440,40 @@ def test_cdisc_keep_going_reports_subjects_and_exits_1(tmp_path: Path) -> None:
     code, out, err = run("audit", tu, str(broken), rs, "--keep-going", "--all")
     assert code == 1
     assert "01-003" not in set(pd.read_csv(io.StringIO(out))["USUBJID"])
+
+
+def test_keep_going_classifies_a_node_back_after_a_cr_behind_an_excluded_patient() -> None:
+    # Patient A is left out (negative size); B's node 20 → 8 mm (CR: < 10 mm) → 12 mm is
+    # PD (back to 10 mm or more after a CR, RECIST 1.1), with the FAQ's advice to
+    # re-assess a node grown by less than 5 mm. B must not be lost because A was.
+    text = (
+        "patient,visit,day,lesion,role,size_mm,node\n"
+        "A,baseline,0,T1,target,-5,no\n"
+        "B,baseline,0,N1,target,20,yes\n"
+        "B,w8,56,N1,target,8,yes\n"
+        "B,w16,112,N1,target,12,yes\n"
+    )
+    code, out, err = run("assess", "-", "--criteria", "recist1.1", "--keep-going", stdin=text)
+    assert code == 1
+    visits = pd.read_csv(io.StringIO(out))
+    assert visits["response"].tolist()[1:] == ["CR", "PD"]
+    assert "re-assess" in visits["warnings"].iloc[2]
+    assert "unexpected error" not in err
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Old Mac line ends (CR only).
+        "patient,visit,day,lesion,role,size_mm\rP,baseline,0,T1,target,30\rP,w8,56,T1,target,20\r",
+        # A header ending in ",," (two empty names) and a row longer than it.
+        "patient,visit,day,lesion,role,size_mm,,\nP,baseline,0,T1,target,30,,,\nP,w8,56,T1,target,20,,\n",
+    ],
+    ids=["cr-line-ends", "empty-names-and-a-long-row"],
+)
+def test_odd_files_get_an_answer_or_a_problem_never_a_crash(text: str) -> None:
+    code, out, err = run("assess", "-", "--criteria", "recist1.1", stdin=text)
+    assert "unexpected error" not in err
+    assert code in (0, 1)
+    # Read, 30 → 20 mm is −33.3 %: PR under RECIST 1.1.
+    assert code == 1 or pd.read_csv(io.StringIO(out))["response"].tolist()[1:] == ["PR"]

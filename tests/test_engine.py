@@ -913,3 +913,24 @@ class TestProperties:
         )
         assert in_cm.response is in_mm.response
         assert in_cm.current == in_mm.current
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"confirmation_days": "abc"},
+        {"confirmation_days": 28.5},
+        {"confirmation_days": True},
+        {"confirmation_days": -5},
+        {"sd_min_days": None},
+        {"sd_min_days": -1},
+        {"max_ne_between": -1},
+    ],
+)
+def test_series_options_are_checked_as_the_batch_engine_checks_them(
+    options: dict[str, object],
+) -> None:
+    visits = [Visit(0, {"T1": 30}), Visit(56, {"T1": 20})]
+    with pytest.raises(InvalidInput) as caught:
+        classify_series(visits, **options)  # type: ignore[arg-type]
+    assert caught.value.problems[0].field == next(iter(options))

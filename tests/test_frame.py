@@ -648,3 +648,22 @@ def test_after_a_cr_non_targets_not_evaluated_are_not_disease_back_in_both_engin
     # The CR of day 56 is not confirmed (a PR, then PD): it counts as SD (day 56 ≥ 42).
     best = best_response_frame(frame, criteria="recist1.1", confirmation_days=28)
     assert best["best_response"].tolist() == ["SD"] == [series.best_response.response.value]
+
+
+def test_recurrence_sites_follow_the_baseline_order_in_both_engines() -> None:
+    # Targets back after a CR are named in baseline order, whatever the row order of
+    # the visit they come back at.
+    rows = [
+        ("baseline", 0, "T1", 30, "liver"),
+        ("baseline", 0, "T2", 20, "lung"),
+        ("w8", 56, "T1", 0, "liver"),
+        ("w8", 56, "T2", 0, "lung"),
+        ("w16", 112, "T2", 10, "lung"),
+        ("w16", 112, "T1", 10, "liver"),
+    ]
+    frame = pd.DataFrame(rows, columns=["visit", "day", "lesion", "size_mm", "organ"]).assign(
+        patient="P", role="target"
+    )
+    batch = classify_frame(frame, criteria="recist1.1")["recurrence"].iloc[-1]
+    series = classify_series(to_visits(read_table(frame), "P"), criteria="recist1.1")
+    assert batch == series.visits[-1].recurrence == "recurrence — distant (liver); distant (lung)"

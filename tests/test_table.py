@@ -806,3 +806,37 @@ def test_a_merger_joins_a_lesion_measured_as_one() -> None:
     )
     [visit] = classify_series(to_visits(table, "P1"), criteria="recist1.1").visits
     assert (visit.response.value, visit.sum_mm) == ("NE", None)
+
+
+def test_cells_no_csv_can_hold_are_problems() -> None:
+    frame = pd.DataFrame(
+        {
+            "patient": ["P1", ["P2"]],
+            "visit": ["baseline", "week 8"],
+            "day": [0, 56],
+            "lesion": ["T1", "T1"],
+            "role": ["target", "target"],
+            "size_mm": [30, {"mm": 20}],
+        }
+    )
+    with pytest.raises(InvalidInput) as caught:
+        read_table(frame)
+    assert [(p.where, p.field, p.message) for p in caught.value.problems] == [
+        ("row 3", "patient", "holds a list, not one value"),
+        ("row 3", "size_mm", "holds a dict, not one value"),
+    ]
+    complex_sizes = frame.assign(patient="P1", size_mm=[30 + 0j, 20 + 5j])
+    with pytest.raises(InvalidInput, match="holds complex numbers"):
+        read_table(complex_sizes)
+
+
+def test_a_target_present_with_size_0_is_a_problem() -> None:
+    text = (
+        "patient,visit,day,lesion,role,size_mm,status\n"
+        "P1,baseline,0,T1,target,30,\n"
+        "P1,week 8,56,T1,target,0,present\n"
+    )
+    with pytest.raises(InvalidInput) as caught:
+        read_table(text)
+    (problem,) = caught.value.problems
+    assert (problem.where, problem.field) == ("row 3 (patient P1)", "status")
