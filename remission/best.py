@@ -101,12 +101,12 @@ def best_response(
         ...               stable=Response.NON_CR_NON_PD).response
         <Response.NON_CR_NON_PD: 'NON-CR/NON-PD'>
     """
+    problems = Problems()
     if (
         isinstance(max_ne_between, bool)
         or not isinstance(max_ne_between, int)
         or max_ne_between < 0
     ):
-        problems = Problems()
         problems.add(
             "options",
             "max_ne_between",
@@ -114,8 +114,13 @@ def best_response(
             "give how many NE assessments may lie between a response and its confirmation: "
             "0, 1, 2…",
         )
-        problems.raise_if_any()
+    if not is_boolean(accept_sd):
+        problems.add(
+            "options", "accept_sd", f"{accept_sd!r} is not True or False", "give True or False"
+        )
+    problems.raise_if_any()
     visits = _read(assessments)
+    unseen = _unseen_prs(visits, unseen)
     if stable is None:
         seen = any(recorded is Response.NON_CR_NON_PD for _, recorded in visits)
         stable = Response.NON_CR_NON_PD if seen else Response.SD
@@ -143,7 +148,9 @@ def best_response(
             )
             counted.append(Counted(day, came_back[index], Response.PD, why))
         elif response in (Response.CR, Response.PR) and confirmation_days is not None:
-            confirmed = _confirming_day(kept, index, confirmation_days, max_ne_between, accept_sd)
+            confirmed = _confirming_day(
+                kept, index, confirmation_days, max_ne_between, accept_sd, unseen
+            )
             if confirmed is not None:
                 confirmations[index] = confirmed
                 why = f"confirmed by day {confirmed}"
@@ -257,6 +264,36 @@ DISEASE_SEEN: Final = frozenset({Response.PR, Response.SD, Response.NON_CR_NON_P
 """Time-point responses that mean disease is present (PD ends the counting anyway)."""
 
 
+def _unseen_prs(visits: Sequence[tuple[int, Response]], unseen: Collection[int]) -> set[int]:
+    """The days of ``unseen`` that are PRs among the assessments; anything else refused."""
+    prs = {day for day, response in visits if response is Response.PR}
+    days = {day for day, _ in visits}
+    problems = Problems()
+    for day in unseen:
+        if isinstance(day, bool) or not isinstance(day, numbers.Integral) or int(day) not in days:
+            problems.add(
+                "options",
+                "unseen",
+                f"{day!r} is not the day of an assessment",
+                "list the days of the PRs that saw no disease (targets gone, non-targets "
+                "not evaluated)",
+            )
+        elif int(day) not in prs:
+            problems.add(
+                "options",
+                "unseen",
+                f"day {day} is not a PR",
+                "only a PR can have seen no disease (Table 1: targets CR, non-targets NE)",
+            )
+    problems.raise_if_any()
+    return {int(day) for day in unseen}
+
+
+def is_boolean(value: object) -> bool:
+    """True or False, as Python or numpy writes them (a string such as "no" is not)."""
+    return isinstance(value, bool) or type(value).__name__ in {"bool_", "bool"}
+
+
 def _after_cr(visits: Sequence[tuple[int, Response]], unseen: Collection[int] = ()) -> bool:
     """True when the latest assessment that is not NE (nor a PR that saw nothing) was a CR."""
     for day, earlier in reversed(visits):
@@ -265,14 +302,19 @@ def _after_cr(visits: Sequence[tuple[int, Response]], unseen: Collection[int] = 
     return False
 
 
-def _confirming_day(
+def _confirming_day(  # noqa: PLR0917 - the options of best_response
     visits: Sequence[tuple[int, Response]],
     index: int,
     confirmation_days: int,
     max_ne_between: int,
     accept_sd: bool,
+    unseen: Collection[int] = (),
 ) -> int | None:
-    """The day of the first later assessment that confirms ``visits[index]``."""
+    """The day of the first later assessment that confirms ``visits[index]``.
+
+    A PR that saw no disease (``unseen``) lies between like an NE: it neither confirms
+    nor breaks a CR.
+    """
     day, response = visits[index]
     confirming = {Response.CR} if response is Response.CR else {Response.CR, Response.PR}
     between_ok = (
@@ -281,7 +323,8 @@ def _confirming_day(
         else {Response.CR, Response.PR, Response.NE}
     )
     ne_seen = sd_seen = 0
-    for later_day, later in visits[index + 1 :]:
+    for later_day, recorded in visits[index + 1 :]:
+        later = Response.NE if later_day in unseen and response is Response.CR else recorded
         if later_day >= day + confirmation_days and later in confirming:
             return later_day
         if later is Response.NE:

@@ -740,15 +740,19 @@ def shown_percents(values: pd.Series, criteria: Criteria) -> pd.Series:
 
     Examples:
         >>> recist = get_criteria("recist1.1")
-        >>> shown_percents(pd.Series([-29.9696969, -38.84, None]), recist).tolist()
-        [-29.97, -38.8, nan]
+        >>> shown_percents(pd.Series([-29.9696969, -38.84, -29.95, None]), recist).tolist()
+        [-29.97, -38.8, -29.95, nan]
     """
     near = criteria.thresholds
     x = values.to_numpy(dtype="float64", na_value=math.nan)
-    shown = np.sign(x) * np.floor(np.abs(x) * 10 + 0.5) / 10
+    tenths = np.abs(x) * 10
+    shown = np.sign(x) * np.floor(tenths + 0.5) / 10
     marks = [0.0, *(float(t * 100) for t in near)]
-    for i in np.flatnonzero(np.isin(np.abs(shown), marks)).tolist():
-        shown[i] = percent_number(Fraction(float(x[i])) / 100, near)
+    # A float holds 29.95 as 29.9499…: near a half, and on a mark, read the decimal the
+    # float stands for (its shortest form), as the explanation reads the exact change.
+    near_half = np.abs(tenths - np.floor(tenths) - 0.5) < 1e-6
+    for i in np.flatnonzero(np.isin(np.abs(shown), marks) | near_half).tolist():
+        shown[i] = percent_number(Fraction(repr(float(x[i]))) / 100, near)
     return pd.Series(shown, index=values.index, dtype="float64", name=values.name)
 
 

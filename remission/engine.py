@@ -16,7 +16,7 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Final
 
-from remission.best import DISEASE_SEEN, BestResponse, best_response
+from remission.best import DISEASE_SEEN, BestResponse, best_response, is_boolean
 from remission.citations import RECIST_FAQ, Citation
 from remission.criteria import CRITERIA, Criteria, Measure, Reference, Rule, Scope, get_criteria
 from remission.errors import Deviation, InvalidInput, Problem, Problems
@@ -1016,6 +1016,12 @@ def series_options(
                 "sd_min_days",
                 f"{sd_min_days!r} is not a number of days",
                 "give whole days (e.g. 42) or 'criteria'",
+            )
+        )
+    if not is_boolean(accept_sd):
+        problems.append(
+            Problem(
+                "options", "accept_sd", f"{accept_sd!r} is not True or False", "give True or False"
             )
         )
     if not _whole(max_ne_between):

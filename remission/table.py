@@ -388,10 +388,19 @@ def _refuse_odd_cells(frame: pd.DataFrame) -> None:
                     "give one value per cell",
                 )
                 for row, value in enumerate(column.tolist(), start=2)
-                if isinstance(value, (list, tuple, dict, set, frozenset, complex))
+                if isinstance(value, (tuple, frozenset, complex)) or not _hashable(value)
             ]
     if problems:
         raise InvalidInput(problems)
+
+
+def _hashable(value: object) -> bool:
+    """Lists, dicts, sets, arrays and Series are not (nor can a CSV cell hold them)."""
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 _MAX_FIELDS_PER_LINE = 200

@@ -85,6 +85,26 @@ class TestDiseaseAfterCR:
         plain = best_response(seen, confirmation_days=None)
         assert [c.counted_as for c in plain.counted] == [Response.CR, Response.PD]
 
+    def test_a_cr_is_confirmed_across_a_pr_that_saw_no_disease(self) -> None:
+        # CR day 56, day 84 targets still gone with non-targets not evaluated, CR day
+        # 112 (≥ 28 days later): the CR is confirmed, as across an NE.
+        visits = [(56, CR), (84, PR), (112, CR)]
+        result = best_response(visits, confirmation_days=28, unseen=[84])
+        assert (result.response, result.day, result.confirmed_day) == (Response.CR, 56, 112)
+        as_ne = best_response([(56, CR), (84, NE), (112, CR)], confirmation_days=28)
+        assert (as_ne.response, as_ne.confirmed_day) == (Response.CR, 112)
+
+    @pytest.mark.parametrize(
+        ("unseen", "message"),
+        [([84], "day 84 is not a PR"), ([999], "999 is not the day of an assessment")],
+    )
+    def test_only_the_days_of_prs_can_have_seen_no_disease(
+        self, unseen: list[int], message: str
+    ) -> None:
+        # An SD after a CR saw disease: it cannot be excused as "unseen".
+        with pytest.raises(InvalidInput, match=message):
+            best_response([(56, CR), (84, SD), (112, CR)], unseen=unseen)
+
     def test_ne_between_does_not_hide_the_cr(self) -> None:
         assert bor([(42, CR), (56, NE), (70, SD)]) is Response.SD
         assert bor([(14, CR), (28, NE), (42, SD)]) is Response.PD

@@ -522,9 +522,10 @@ def test_shown_percents_match_the_explanations() -> None:
     # Frame values (floats) shown as the explanations write them: −29.97 by the 30 %
     # threshold, −0.04 rather than a 0.0 that would read as no change, 24.96 by WHO's
     # 25 %, else one decimal rounded half away from zero.
-    values = pd.Series([-29.96969696969697, -0.04, -38.85, 12.25, None, 0.0])
+    values = pd.Series([-29.96969696969697, -0.04, -38.85, 12.25, None, 0.0, -29.95, 19.95])
     recist = cases.shown_percents(values, CRITERIA["recist1.1"]).tolist()
-    assert recist[:4] == [-29.97, -0.04, -38.9, 12.3]
+    # 200 → 140.1 mm is −29.95 % exactly (a float holds −29.9499…): not −29.9, not −30.0.
+    assert recist[:4] + recist[6:] == [-29.97, -0.04, -38.9, 12.3, -29.95, 19.95]
     assert pd.isna(recist[4])
     assert recist[5] == 0.0
     assert cases.shown_percents(pd.Series([24.96]), CRITERIA["who"]).tolist() == [24.96]

@@ -925,6 +925,7 @@ class TestProperties:
         {"sd_min_days": None},
         {"sd_min_days": -1},
         {"max_ne_between": -1},
+        {"accept_sd": "no"},
     ],
 )
 def test_series_options_are_checked_as_the_batch_engine_checks_them(

@@ -667,3 +667,32 @@ def test_recurrence_sites_follow_the_baseline_order_in_both_engines() -> None:
     batch = classify_frame(frame, criteria="recist1.1")["recurrence"].iloc[-1]
     series = classify_series(to_visits(read_table(frame), "P"), criteria="recist1.1")
     assert batch == series.visits[-1].recurrence == "recurrence — distant (liver); distant (lung)"
+
+
+def test_a_cr_is_confirmed_across_a_visit_that_saw_no_disease_in_both_engines() -> None:
+    # CR day 56; day 84 targets gone, non-targets not assessed (PR by Table 1, nothing
+    # seen); CR day 112, 56 days later: best response CR, confirmed on day 112.
+    frame = pd.DataFrame(
+        {
+            "patient": ["P1"] * 8,
+            "visit": [v for v in ("baseline", "week 8", "week 12", "week 16") for _ in range(2)],
+            "day": [d for d in (0, 56, 84, 112) for _ in range(2)],
+            "lesion": ["T1", "NT1"] * 4,
+            "role": ["target", "non-target"] * 4,
+            "size_mm": [20, None, 0, None, 0, None, 0, None],
+            "status": ["", "present", "", "absent", "", "not-assessed", "", "absent"],
+        }
+    )
+    best = best_response_frame(frame, criteria="recist1.1", confirmation_days=28).iloc[0]
+    assert (best["best_response"], best["best_response_day"], best["confirmed_day"]) == (
+        "CR",
+        56,
+        112,
+    )
+    series = classify_series(
+        to_visits(read_table(frame), "P1"), criteria="recist1.1", confirmation_days=28
+    )
+    assert (series.best_response.response.value, series.best_response.confirmed_day) == (
+        "CR",
+        112,
+    )

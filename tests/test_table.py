@@ -840,3 +840,24 @@ def test_a_target_present_with_size_0_is_a_problem() -> None:
         read_table(text)
     (problem,) = caught.value.problems
     assert (problem.where, problem.field) == ("row 3 (patient P1)", "status")
+
+
+def test_arrays_and_series_in_cells_are_problems() -> None:
+    frame = pd.DataFrame(
+        {
+            "patient": ["P1", "P1"],
+            "visit": ["baseline", "week 8"],
+            "day": [0, 56],
+            "lesion": ["T1", "T1"],
+            "role": ["target", "target"],
+            "size_mm": pd.Series([np.array([33.0]), 23.1], dtype=object),
+        }
+    )
+    with pytest.raises(InvalidInput) as caught:
+        read_table(frame)
+    (problem,) = caught.value.problems
+    assert (problem.where, problem.field, problem.message) == (
+        "row 2",
+        "size_mm",
+        "holds a ndarray, not one value",
+    )
