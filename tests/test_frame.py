@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from longtables import one_target
 
 from remission import CRITERIA, classify_series, examples, get_criteria
 from remission.errors import InvalidInput
@@ -594,16 +595,7 @@ def test_a_change_next_to_a_threshold_is_shown_with_the_decimals_that_tell_them_
 ) -> None:
     # A "−30.0 %" beside stable disease would read as a contradiction; both engines
     # show the digits that separate the change from RECIST 1.1's 30 % and 20 %.
-    frame = pd.DataFrame(
-        {
-            "patient": ["P1", "P1"],
-            "visit": ["baseline", "week 8"],
-            "day": [0, 56],
-            "lesion": ["T1", "T1"],
-            "role": ["target", "target"],
-            "size_mm": [baseline_mm, follow_mm],
-        }
-    )
+    frame = one_target(baseline_mm, follow_mm)
     row = classify_frame(frame, criteria="recist1.1").iloc[1]
     assert row["response"] == response
     assert f"vs baseline {baseline_mm} mm {shown}" in row["explanation"]

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from longtables import one_target
 
 from remission import classify_series
 from remission.errors import InvalidInput, Problem
@@ -103,16 +104,7 @@ def test_sizes_finer_than_a_micrometre_are_kept_exactly() -> None:
 
 
 def test_float_sizes_from_a_frame_are_read_as_typed() -> None:
-    frame = pd.DataFrame(
-        {
-            "patient": ["P1", "P1"],
-            "visit": ["baseline", "week 8"],
-            "day": [0, 56],
-            "lesion": ["T1", "T1"],
-            "role": ["target", "target"],
-            "size_mm": [33.0, 23.1],
-        }
-    )
+    frame = one_target(33.0, 23.1)
     sizes = [v.targets["T1"].size_mm for v in to_visits(read_table(frame), "P1")]  # type: ignore[union-attr]
     assert sizes == [Fraction(33), Fraction(231, 10)]
 
@@ -843,16 +835,7 @@ def test_a_target_present_with_size_0_is_a_problem() -> None:
 
 
 def test_arrays_and_series_in_cells_are_problems() -> None:
-    frame = pd.DataFrame(
-        {
-            "patient": ["P1", "P1"],
-            "visit": ["baseline", "week 8"],
-            "day": [0, 56],
-            "lesion": ["T1", "T1"],
-            "role": ["target", "target"],
-            "size_mm": pd.Series([np.array([33.0]), 23.1], dtype=object),
-        }
-    )
+    frame = one_target(np.array([33.0]), 23.1)
     with pytest.raises(InvalidInput) as caught:
         read_table(frame)
     (problem,) = caught.value.problems
