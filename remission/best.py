@@ -73,7 +73,7 @@ def best_response(
     max_ne_between: int = 1,
     accept_sd: bool = False,
     stable: Response | None = None,
-    unseen: Collection[int] = (),
+    unseen: Iterable[int] = (),
 ) -> BestResponse:
     """Best overall response from recorded time-point responses ``(day, code)``.
 
@@ -101,26 +101,9 @@ def best_response(
         ...               stable=Response.NON_CR_NON_PD).response
         <Response.NON_CR_NON_PD: 'NON-CR/NON-PD'>
     """
-    problems = Problems()
-    if (
-        isinstance(max_ne_between, bool)
-        or not isinstance(max_ne_between, int)
-        or max_ne_between < 0
-    ):
-        problems.add(
-            "options",
-            "max_ne_between",
-            f"{max_ne_between!r} is not a count of 0 or more",
-            "give how many NE assessments may lie between a response and its confirmation: "
-            "0, 1, 2…",
-        )
-    if not is_boolean(accept_sd):
-        problems.add(
-            "options", "accept_sd", f"{accept_sd!r} is not True or False", "give True or False"
-        )
-    problems.raise_if_any()
+    listed = _checked_options(confirmation_days, sd_min_days, max_ne_between, accept_sd, unseen)
     visits = _read(assessments)
-    unseen = _unseen_prs(visits, unseen)
+    unseen = _unseen_prs(visits, listed)
     if stable is None:
         seen = any(recorded is Response.NON_CR_NON_PD for _, recorded in visits)
         stable = Response.NON_CR_NON_PD if seen else Response.SD
@@ -262,6 +245,50 @@ def _too_early(day: int, sd_min_days: int, response: Response) -> tuple[Response
 
 DISEASE_SEEN: Final = frozenset({Response.PR, Response.SD, Response.NON_CR_NON_PD})
 """Time-point responses that mean disease is present (PD ends the counting anyway)."""
+
+
+def _checked_options(
+    confirmation_days: int | None,
+    sd_min_days: int,
+    max_ne_between: int,
+    accept_sd: bool,
+    unseen: Iterable[int],
+) -> list[int]:
+    """Check best_response's options, every problem at once; the unseen days as a list."""
+    problems = Problems()
+    if (
+        isinstance(max_ne_between, bool)
+        or not isinstance(max_ne_between, numbers.Integral)
+        or max_ne_between < 0
+    ):
+        problems.add(
+            "options",
+            "max_ne_between",
+            f"{max_ne_between!r} is not a count of 0 or more",
+            "give how many NE assessments may lie between a response and its confirmation: "
+            "0, 1, 2…",
+        )
+    if not is_boolean(accept_sd):
+        problems.add(
+            "options", "accept_sd", f"{accept_sd!r} is not True or False", "give True or False"
+        )
+    for name, days, fix in (
+        ("confirmation_days", confirmation_days, "give whole days (e.g. 28) or None"),
+        ("sd_min_days", sd_min_days, "give whole days (e.g. 42)"),
+    ):
+        if days is None and name == "confirmation_days":
+            continue
+        if isinstance(days, bool) or not isinstance(days, numbers.Integral) or days < 0:
+            problems.add("options", name, f"{days!r} is not a number of days of 0 or more", fix)
+    try:
+        listed = list(unseen)  # once: a generator would be empty the second time
+    except TypeError:
+        listed = []
+        problems.add(
+            "options", "unseen", f"{unseen!r} is not a list of days", "give a list of days"
+        )
+    problems.raise_if_any()
+    return listed
 
 
 def _unseen_prs(visits: Sequence[tuple[int, Response]], unseen: Collection[int]) -> set[int]:

@@ -306,8 +306,9 @@ def _load(source: Source, max_rows: int | None) -> tuple[pd.DataFrame, Int64]:
     if isinstance(source, pd.DataFrame):
         if max_rows is not None and len(source) > max_rows:
             raise InvalidInput([_too_many(max_rows)])
-        _refuse_odd_cells(source)
-        return source, np.arange(2, len(source) + 2, dtype=np.int64)
+        frame = _decoded(source)
+        _refuse_odd_cells(frame)
+        return frame, np.arange(2, len(frame) + 2, dtype=np.int64)
     text = _text_of(source)
     if not text.strip():
         raise InvalidInput(
@@ -362,6 +363,47 @@ def _load(source: Source, max_rows: int | None) -> tuple[pd.DataFrame, Int64]:
     if max_rows is not None and len(frame) > max_rows:
         raise InvalidInput([_too_many(max_rows)])
     return frame, lines
+
+
+def _decoded(frame: pd.DataFrame) -> pd.DataFrame:
+    """Bytes cells as UTF-8 text (``pandas.read_sas`` gives bytes), in a copy.
+
+    Bytes that are not UTF-8 are problems, named by row and column.
+    """
+    problems: list[Problem] = []
+    replaced: dict[int, list[object]] = {}
+    for position, name in enumerate(frame.columns):
+        column = frame.iloc[:, position]
+        if column.dtype != object:
+            continue
+        values = column.tolist()
+        if not any(isinstance(v, (bytes, bytearray)) for v in values):
+            continue
+        texts: list[object] = []
+        for row, value in enumerate(values, start=2):
+            text = value
+            if isinstance(value, (bytes, bytearray)):
+                try:
+                    text = bytes(value).decode("utf-8")
+                except UnicodeDecodeError:
+                    problems.append(
+                        Problem(
+                            f"row {row}",
+                            str(name),
+                            "holds bytes that are not UTF-8 text",
+                            "save the data as UTF-8, or decode the column to text first",
+                        )
+                    )
+            texts.append(text)
+        replaced[position] = texts
+    if problems:
+        raise InvalidInput(problems)
+    if not replaced:
+        return frame
+    copy = frame.copy(deep=False)
+    for position, texts in replaced.items():
+        copy.isetitem(position, texts)
+    return copy
 
 
 def _refuse_odd_cells(frame: pd.DataFrame) -> None:

@@ -105,6 +105,11 @@ class TestDiseaseAfterCR:
         with pytest.raises(InvalidInput, match=message):
             best_response([(56, CR), (84, SD), (112, CR)], unseen=unseen)
 
+    def test_unseen_days_may_come_as_any_iterable(self) -> None:
+        visits = [(28, CR), (56, PR), (84, CR)]
+        once = best_response(visits, confirmation_days=28, unseen=(d for d in [56]))
+        assert (once.response, once.confirmed_day) == (Response.CR, 84)
+
     def test_ne_between_does_not_hide_the_cr(self) -> None:
         assert bor([(42, CR), (56, NE), (70, SD)]) is Response.SD
         assert bor([(14, CR), (28, NE), (42, SD)]) is Response.PD
@@ -224,3 +229,20 @@ class TestBadInput:
 
     def test_the_first_day_after_baseline_is_accepted(self) -> None:
         assert best_response([(1, "SD")], sd_min_days=1).response is Response.SD
+
+
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [
+        ({"confirmation_days": -100}, "confirmation_days"),
+        ({"confirmation_days": True}, "confirmation_days"),
+        ({"confirmation_days": "28"}, "confirmation_days"),
+        ({"sd_min_days": "x"}, "sd_min_days"),
+        ({"accept_sd": "no"}, "accept_sd"),
+        ({"unseen": 56}, "unseen"),
+    ],
+)
+def test_bad_options_are_problems_not_crashes(options: dict[str, object], field: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        best_response([(28, CR), (56, PR)], **options)  # type: ignore[arg-type]
+    assert [p.field for p in caught.value.problems] == [field]

@@ -844,3 +844,15 @@ def test_arrays_and_series_in_cells_are_problems() -> None:
         "size_mm",
         "holds a ndarray, not one value",
     )
+
+
+def test_bytes_cells_are_read_as_utf8_text_or_named() -> None:
+    # pandas.read_sas gives bytes: UTF-8 is read as text (the input is not changed);
+    # bytes that are not UTF-8 are a problem at their row and column.
+    frame = one_target(33.0, 23.1).assign(patient=[b"P1", b"P1"])
+    assert read_table(frame).patients == ("P1",)
+    assert frame["patient"].tolist() == [b"P1", b"P1"]
+    with pytest.raises(InvalidInput) as caught:
+        read_table(frame.assign(patient=[b"P1", b"\xff"]))
+    (problem,) = caught.value.problems
+    assert (problem.where, problem.field) == ("row 3", "patient")
