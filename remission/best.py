@@ -25,7 +25,7 @@ from typing import Final
 
 from remission.citations import EISENHAUER_2009, Citation
 from remission.criteria import Rule
-from remission.errors import Deviation, Problems
+from remission.errors import Deviation, Problem, Problems
 from remission.explain import Explanation
 from remission.response import Response
 
@@ -101,7 +101,10 @@ def best_response(
         ...               stable=Response.NON_CR_NON_PD).response
         <Response.NON_CR_NON_PD: 'NON-CR/NON-PD'>
     """
-    listed = _checked_options(confirmation_days, sd_min_days, max_ne_between, accept_sd, unseen)
+    problems = Problems()
+    problems.extend(option_problems(confirmation_days, sd_min_days, max_ne_between, accept_sd))
+    listed = _listed(unseen, problems)
+    problems.raise_if_any()
     visits = _read(assessments)
     unseen = _unseen_prs(visits, listed)
     if stable is None:
@@ -247,48 +250,58 @@ DISEASE_SEEN: Final = frozenset({Response.PR, Response.SD, Response.NON_CR_NON_P
 """Time-point responses that mean disease is present (PD ends the counting anyway)."""
 
 
-def _checked_options(
-    confirmation_days: int | None,
-    sd_min_days: int,
-    max_ne_between: int,
-    accept_sd: bool,
-    unseen: Iterable[int],
-) -> list[int]:
-    """Check best_response's options, every problem at once; the unseen days as a list."""
-    problems = Problems()
-    if (
-        isinstance(max_ne_between, bool)
-        or not isinstance(max_ne_between, numbers.Integral)
-        or max_ne_between < 0
-    ):
-        problems.add(
-            "options",
+def option_problems(
+    confirmation_days: object, sd_min_days: object, max_ne_between: object, accept_sd: object
+) -> list[Problem]:
+    """What is wrong with the best-response options, every problem at once.
+
+    Days and counts are whole numbers of 0 or more (numpy's integers too, never a bool);
+    ``confirmation_days`` may be None (no confirmation); ``accept_sd`` is True or False.
+    """
+    problems: list[Problem] = []
+    for name, value, what, fix in (
+        (
+            "confirmation_days",
+            confirmation_days,
+            "a number of days",
+            "give whole days (e.g. 28), or None for no confirmation",
+        ),
+        ("sd_min_days", sd_min_days, "a number of days", "give whole days (e.g. 42)"),
+        (
             "max_ne_between",
-            f"{max_ne_between!r} is not a count of 0 or more",
+            max_ne_between,
+            "a count",
             "give how many NE assessments may lie between a response and its confirmation: "
             "0, 1, 2…",
-        )
-    if not is_boolean(accept_sd):
-        problems.add(
-            "options", "accept_sd", f"{accept_sd!r} is not True or False", "give True or False"
-        )
-    for name, days, fix in (
-        ("confirmation_days", confirmation_days, "give whole days (e.g. 28) or None"),
-        ("sd_min_days", sd_min_days, "give whole days (e.g. 42)"),
+        ),
     ):
-        if days is None and name == "confirmation_days":
+        if value is None and name == "confirmation_days":
             continue
-        if isinstance(days, bool) or not isinstance(days, numbers.Integral) or days < 0:
-            problems.add("options", name, f"{days!r} is not a number of days of 0 or more", fix)
+        if not _whole(value) or int(value) < 0:  # type: ignore[call-overload]
+            problems.append(Problem("options", name, f"{value!r} is not {what} of 0 or more", fix))
+    if not is_boolean(accept_sd):
+        problems.append(
+            Problem(
+                "options", "accept_sd", f"{accept_sd!r} is not True or False", "give True or False"
+            )
+        )
+    return problems
+
+
+def _whole(value: object) -> bool:
+    """A whole number of any integer type (numpy's too), never a bool."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _listed(unseen: Iterable[int], problems: Problems) -> list[int]:
+    """The unseen days, read once (a generator would be empty the second time)."""
     try:
-        listed = list(unseen)  # once: a generator would be empty the second time
+        return list(unseen)
     except TypeError:
-        listed = []
         problems.add(
             "options", "unseen", f"{unseen!r} is not a list of days", "give a list of days"
         )
-    problems.raise_if_any()
-    return listed
+        return []
 
 
 def _unseen_prs(visits: Sequence[tuple[int, Response]], unseen: Collection[int]) -> set[int]:

@@ -771,10 +771,9 @@ def _confirm_equivocal(
     series: dict[tuple[str, str], list[tuple[tuple[float, float], str]]] = {}
     for (subject, visit, link), record in records.items():
         if record["role"] == "new":
-            info = visit_info[(subject, visit)]
-            when = _when(info)
-            order = (_visit_order(info["VISITNUM"]), when[0] if when else float("inf"))
-            series.setdefault((subject, link), []).append((order, visit))
+            series.setdefault((subject, link), []).append(
+                (_visit_key(visit_info[(subject, visit)]), visit)
+            )
     notes: list[str] = []
     for (subject, link), visits in series.items():
         waiting: list[str] = []
@@ -834,8 +833,7 @@ def _join_fragments(
     """
     first: dict[str, tuple[tuple[float, float], str]] = {}
     for (subject, visit), info in visit_info.items():
-        when = _when(info)
-        order = (_visit_order(info["VISITNUM"]), when[0] if when else float("inf"))
+        order = _visit_key(info)
         if subject not in first or order < first[subject][0]:
             first[subject] = (order, visit)
     notes: list[str] = []
@@ -856,7 +854,8 @@ def _join_fragments(
             if key[0] == subject and key[2] in members - {lesion}:
                 by_visit.setdefault(key[1], []).append(key)
         for visit, keys in by_visit.items():
-            problems += _fold_fragments(records, (subject, visit, lesion), keys)
+            organ = records[(subject, baseline, lesion)]["organ"]
+            problems += _fold_fragments(records, (subject, visit, lesion), keys, organ)
         if by_visit:
             pieces = sorted({key[2] for keys in by_visit.values() for key in keys})
             notes.append(
@@ -870,10 +869,10 @@ def _fold_fragments(
     records: dict[tuple[str, str, str], dict[str, object]],
     whole: tuple[str, str, str],
     keys: Sequence[tuple[str, str, str]],
+    organ: object,
 ) -> list[Problem]:
     """One visit's fragments of a split target, made the lesion's rows; their problems."""
     subject, _, lesion = whole
-    organ = records[(subject, _first_visit_of(records, subject, lesion), lesion)]["organ"]
     empty = records.get(whole)
     if empty is not None and _nothing_done(empty):
         _rows(records[keys[0]]).extend(_rows(empty))
@@ -911,16 +910,16 @@ def _rows(record: Mapping[str, object]) -> list[int]:
     return rows
 
 
-def _first_visit_of(
-    records: Mapping[tuple[str, str, str], object], subject: str, lesion: str
-) -> str:
-    return next(visit for s, visit, link in records if s == subject and link == lesion)
-
-
 def _definite(record: Mapping[str, object]) -> bool:
     """A new lesion's record that says it is there: present, progression, or measured."""
     status = record.get("status")
     return status in ("present", "progression") or (status is None and not _nothing_done(record))
+
+
+def _visit_key(info: Mapping[str, str]) -> tuple[float, float]:
+    """A visit's place in its subject's series: by VISITNUM, then by date or study day."""
+    when = _when(info)
+    return (_visit_order(info["VISITNUM"]), when[0] if when else float("inf"))
 
 
 def _when(info: Mapping[str, str], *, by_date: bool = True) -> tuple[float, str, str] | None:

@@ -16,7 +16,7 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Final
 
-from remission.best import DISEASE_SEEN, BestResponse, best_response, is_boolean
+from remission.best import DISEASE_SEEN, BestResponse, best_response, option_problems
 from remission.citations import RECIST_FAQ, Citation
 from remission.criteria import CRITERIA, Criteria, Measure, Reference, Rule, Scope, get_criteria
 from remission.errors import Deviation, InvalidInput, Problem, Problems
@@ -986,69 +986,23 @@ def series_options(
     max_ne_between: int,
     accept_sd: bool,
 ) -> SeriesOptions:
-    """Check the series options, every problem at once (``"criteria"``: the set's own)."""
-    problems: list[Problem] = []
-    confirmation: int | None = None
-    if confirmation_days == "criteria":
-        confirmation = criteria.confirmation_days
-    elif confirmation_days is None:
-        confirmation = None
-    elif _whole(confirmation_days):
-        confirmation = int(confirmation_days)
-    else:
-        problems.append(
-            Problem(
-                "options",
-                "confirmation_days",
-                f"{confirmation_days!r} is not a number of days",
-                "give whole days (e.g. 28), None for no confirmation, or 'criteria'",
-            )
-        )
-    minimum = 0
-    if sd_min_days == "criteria":
-        minimum = criteria.sd_min_days
-    elif _whole(sd_min_days):
-        minimum = int(sd_min_days)
-    else:
-        problems.append(
-            Problem(
-                "options",
-                "sd_min_days",
-                f"{sd_min_days!r} is not a number of days",
-                "give whole days (e.g. 42) or 'criteria'",
-            )
-        )
-    if not is_boolean(accept_sd):
-        problems.append(
-            Problem(
-                "options", "accept_sd", f"{accept_sd!r} is not True or False", "give True or False"
-            )
-        )
-    if not _whole(max_ne_between):
-        problems.append(
-            Problem(
-                "options", "max_ne_between", f"{max_ne_between!r} is not a count", "give 0, 1, 2…"
-            )
-        )
-    checked = (
-        ("confirmation_days", confirmation),
-        ("sd_min_days", minimum),
-        ("max_ne_between", max_ne_between),
+    """Check the series options, every problem at once (``"criteria"``: the set's own).
+
+    The checks are :func:`remission.best.option_problems`, the ones ``best_response`` makes.
+    """
+    confirmation = (
+        criteria.confirmation_days if confirmation_days == "criteria" else confirmation_days
     )
-    for name, value in checked:
-        if _whole(value) and int(value) < 0:  # type: ignore[arg-type]
-            unit = "" if name == "max_ne_between" else " days"
-            problems.append(
-                Problem("options", name, f"is negative ({value})", f"give 0 or more{unit}")
-            )
+    minimum = criteria.sd_min_days if sd_min_days == "criteria" else sd_min_days
+    problems = option_problems(confirmation, minimum, max_ne_between, accept_sd)
     if problems:
         raise InvalidInput(problems)
-    return SeriesOptions(confirmation, minimum, int(max_ne_between), bool(accept_sd))
-
-
-def _whole(value: object) -> bool:
-    """A whole number of any integer type (numpy's too), never a bool."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    return SeriesOptions(
+        None if confirmation is None else int(confirmation),
+        int(minimum),
+        int(max_ne_between),
+        bool(accept_sd),
+    )
 
 
 def classify_series(

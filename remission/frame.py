@@ -1258,16 +1258,20 @@ class _Parts:
                 texts.append(f"{q // 1000}{_FRACTION_TEXT[3][q % 1000]} mm")
         return np.asarray(texts, dtype=object)[inverse.ravel()].tolist()  # type: ignore[no-any-return]
 
-    def change(self, column: str, idx: Int64) -> list[str]:
-        """Changes in tenths of a percent as signed text (more decimals near a threshold)."""
+    def change(self, column: str, precise: str, idx: Int64) -> list[str]:
+        """Changes in tenths of a percent as signed text.
+
+        ``precise`` names the column of text ids for the changes that need more
+        decimals (near a threshold, see :func:`_precise`).
+        """
         q = self.frame[column].to_numpy(dtype=np.int64)[idx]
         inside = (q >= _PERCENT_LOW) & (q <= _PERCENT_HIGH)
         out = _percent_table()[np.where(inside, q - _PERCENT_LOW, 0)]
         for i in np.flatnonzero(~inside).tolist():
             out[i] = _percent_word(int(q[i]))
-        precise = self.frame[column.replace("q", "x")].to_numpy(dtype=np.int64)[idx]
-        for i in np.flatnonzero(precise != self.plain).tolist():
-            out[i] = self.texts[int(precise[i])]
+        ids = self.frame[precise].to_numpy(dtype=np.int64)[idx]
+        for i in np.flatnonzero(ids != self.plain).tolist():
+            out[i] = self.texts[int(ids[i])]
         return out.tolist()  # type: ignore[no-any-return]
 
     def common(self, idx: Int64) -> tuple[list[str], list[str], list[str]]:
@@ -1283,9 +1287,9 @@ def _explain_complete(parts: _Parts, idx: Int64) -> list[str]:
             first,
             parts.size("_sq", idx),
             parts.size("_bq", idx),
-            parts.change("_pbq", idx),
+            parts.change("_pbq", "_pbx", idx),
             parts.size("_nq", idx),
-            parts.change("_pnq", idx),
+            parts.change("_pnq", "_pnx", idx),
             rules,
             strict=True,
         )
@@ -1300,7 +1304,7 @@ def _explain_zero_nadir(parts: _Parts, idx: Int64) -> list[str]:
             first,
             parts.size("_sq", idx),
             parts.size("_bq", idx),
-            parts.change("_pbq", idx),
+            parts.change("_pbq", "_pbx", idx),
             unit,
             rules,
             strict=True,

@@ -306,8 +306,7 @@ def _load(source: Source, max_rows: int | None) -> tuple[pd.DataFrame, Int64]:
     if isinstance(source, pd.DataFrame):
         if max_rows is not None and len(source) > max_rows:
             raise InvalidInput([_too_many(max_rows)])
-        frame = _decoded(source)
-        _refuse_odd_cells(frame)
+        frame = _plain_cells(source)
         return frame, np.arange(2, len(frame) + 2, dtype=np.int64)
     text = _text_of(source)
     if not text.strip():
@@ -365,26 +364,31 @@ def _load(source: Source, max_rows: int | None) -> tuple[pd.DataFrame, Int64]:
     return frame, lines
 
 
-def _decoded(frame: pd.DataFrame) -> pd.DataFrame:
-    """Bytes cells as UTF-8 text (``pandas.read_sas`` gives bytes), in a copy.
+def _plain_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with bytes read as UTF-8 text (in a copy); every odd cell a problem.
 
-    Bytes that are not UTF-8 are problems, named by row and column.
+    ``pandas.read_sas`` gives bytes. A DataFrame built in Python can also carry what no
+    CSV cell holds (lists, dicts, arrays, complex numbers); read as they are they would
+    fail deep in pandas, or lose the imaginary part of a size without a word.
     """
     problems: list[Problem] = []
     replaced: dict[int, list[object]] = {}
     for position, name in enumerate(frame.columns):
         column = frame.iloc[:, position]
+        if pd.api.types.is_complex_dtype(column.dtype):
+            problems.append(
+                Problem(
+                    "column", str(name), "holds complex numbers", "give real numbers, e.g. 23.1"
+                )
+            )
         if column.dtype != object:
             continue
         values = column.tolist()
-        if not any(isinstance(v, (bytes, bytearray)) for v in values):
-            continue
-        texts: list[object] = []
         for row, value in enumerate(values, start=2):
-            text = value
             if isinstance(value, (bytes, bytearray)):
                 try:
-                    text = bytes(value).decode("utf-8")
+                    values[row - 2] = bytes(value).decode("utf-8")
+                    replaced[position] = values
                 except UnicodeDecodeError:
                     problems.append(
                         Problem(
@@ -394,8 +398,15 @@ def _decoded(frame: pd.DataFrame) -> pd.DataFrame:
                             "save the data as UTF-8, or decode the column to text first",
                         )
                     )
-            texts.append(text)
-        replaced[position] = texts
+            elif isinstance(value, (tuple, frozenset, complex)) or not _hashable(value):
+                problems.append(
+                    Problem(
+                        f"row {row}",
+                        str(name),
+                        f"holds a {type(value).__name__}, not one value",
+                        "give one value per cell",
+                    )
+                )
     if problems:
         raise InvalidInput(problems)
     if not replaced:
@@ -404,36 +415,6 @@ def _decoded(frame: pd.DataFrame) -> pd.DataFrame:
     for position, texts in replaced.items():
         copy.isetitem(position, texts)
     return copy
-
-
-def _refuse_odd_cells(frame: pd.DataFrame) -> None:
-    """Refuse what no CSV cell holds: lists, dicts or sets, and complex numbers.
-
-    A DataFrame built in Python can carry them; read as they are they would fail deep in
-    pandas, or lose the imaginary part of a size without a word.
-    """
-    problems: list[Problem] = []
-    for position, name in enumerate(frame.columns):
-        column = frame.iloc[:, position]
-        if pd.api.types.is_complex_dtype(column.dtype):
-            problems.append(
-                Problem(
-                    "column", str(name), "holds complex numbers", "give real numbers, e.g. 23.1"
-                )
-            )
-        elif column.dtype == object:
-            problems += [
-                Problem(
-                    f"row {row}",
-                    str(name),
-                    f"holds a {type(value).__name__}, not one value",
-                    "give one value per cell",
-                )
-                for row, value in enumerate(column.tolist(), start=2)
-                if isinstance(value, (tuple, frozenset, complex)) or not _hashable(value)
-            ]
-    if problems:
-        raise InvalidInput(problems)
 
 
 def _hashable(value: object) -> bool:
