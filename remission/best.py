@@ -106,7 +106,33 @@ def best_response(
     listed = _listed(unseen, problems)
     problems.raise_if_any()
     visits = _read(assessments)
-    unseen = _unseen_prs(visits, listed)
+    return best_of_checked(
+        visits,
+        unseen=_unseen_prs(visits, listed),
+        confirmation_days=None if confirmation_days is None else int(confirmation_days),
+        sd_min_days=int(sd_min_days),
+        max_ne_between=int(max_ne_between),
+        accept_sd=bool(accept_sd),
+        stable=stable,
+    )
+
+
+def best_of_checked(
+    visits: Sequence[tuple[int, Response]],
+    *,
+    unseen: Collection[int],
+    confirmation_days: int | None,
+    sd_min_days: int,
+    max_ne_between: int,
+    accept_sd: bool,
+    stable: Response | None,
+) -> BestResponse:
+    """:func:`best_response` of assessments and options already checked.
+
+    For callers that checked them once for many patients (the batch engine): days are
+    ints after 0 in increasing order, responses are :class:`Response` members, ``unseen``
+    are days of PRs among them. Nothing is checked again.
+    """
     if stable is None:
         seen = any(recorded is Response.NON_CR_NON_PD for _, recorded in visits)
         stable = Response.NON_CR_NON_PD if seen else Response.SD

@@ -92,15 +92,30 @@ def percent(change: Fraction | None, near: Iterable[Fraction] = ()) -> str:
     """
     if change is None:
         return "undefined"
-    magnitude = abs(change) * 100
-    marks = ({abs(t) * 100 for t in near} | {Fraction(0)}) - {magnitude}
+    # In integers, as this runs for many visits of a study: |change| in percent = top/bottom.
+    top, bottom = 100 * abs(change.numerator), change.denominator
+    marks = ({abs(Fraction(t)) * 100 for t in near} | {Fraction(0)}) - {Fraction(top, bottom)}
     digits = 1
-    while _half_up(magnitude * 10**digits) in {m * 10**digits for m in marks}:
+    while _shown(top, bottom, digits) in _whole(marks, digits):
         digits += 1  # ends: the marks differ from the exact magnitude
-    scaled = _half_up(magnitude * 10**digits)
-    whole, part = divmod(scaled, 10**digits)
+    whole, part = divmod(_shown(top, bottom, digits), 10**digits)
     sign = "+" if change > 0 else ("−" if change < 0 else "±")
     return f"{sign}{whole}.{part:0{digits}d} %"
+
+
+def _shown(top: int, bottom: int, digits: int) -> int:
+    """``top / bottom`` (non-negative) in units of 10**-digits, rounded half up."""
+    return (2 * top * 10**digits + bottom) // (2 * bottom)
+
+
+def _whole(marks: set[Fraction], digits: int) -> set[int]:
+    """The marks that are whole numbers in units of 10**-digits, in those units."""
+    scale = 10**digits
+    return {
+        m.numerator * scale // m.denominator
+        for m in marks
+        if m.numerator * scale % m.denominator == 0
+    }
 
 
 def percent_number(change: Fraction | None, near: Iterable[Fraction] = ()) -> float | None:
@@ -116,11 +131,6 @@ def percent_number(change: Fraction | None, near: Iterable[Fraction] = ()) -> fl
         return None
     text = percent(change, near).removesuffix(" %")
     return float(text.replace("−", "-").replace("±", "").replace("+", ""))
-
-
-def _half_up(value: Fraction) -> int:
-    """A non-negative fraction rounded to a whole number, halves up."""
-    return int((value * 2 + 1) // 2)
 
 
 def explain(assessment: Assessment) -> Explanation:

@@ -46,7 +46,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from remission.best import DISEASE_SEEN, BestResponse, best_response
+from remission.best import DISEASE_SEEN, BestResponse, best_of_checked
 from remission.criteria import Criteria, Measure, Reference, Rule, Scope, get_criteria
 from remission.engine import (
     PRODUCT_UNKNOWN,
@@ -938,9 +938,15 @@ def _precise(
     out = np.full(current.size, texts.id(""), dtype=np.int64)
     tenths = np.abs(_tenths(current, reference, defined))
     marks = [0, *(int(t * 1000) for t in criteria.thresholds)]
-    for i in np.flatnonzero(defined & np.isin(tenths, marks)).tolist():
-        change = Fraction(int(current[i]) - int(reference[i]), int(reference[i]))
-        out[i] = _precise_exact(change, criteria, texts)
+    safe_reference = np.where(defined, reference, 1)
+    inexact = (current - reference) * 1000 % safe_reference != 0  # else tenths are exact
+    found: dict[tuple[int, int], int] = {}  # sizes repeat: each change is written once
+    for i in np.flatnonzero(defined & inexact & np.isin(tenths, marks)).tolist():
+        key = (int(current[i]), int(reference[i]))
+        if key not in found:
+            change = Fraction(key[0] - key[1], key[1])
+            found[key] = _precise_exact(change, criteria, texts)
+        out[i] = found[key]
     return out
 
 
@@ -1497,7 +1503,10 @@ def _dense(codes: Int64, texts: Sequence[str]) -> tuple[list[str], Int64]:
 
 
 def _best(frame: pd.DataFrame, a: _Context, options: SeriesOptions) -> pd.DataFrame:
-    """Best overall response per patient from the per-visit codes, via ``best_response``.
+    """Best overall response per patient from the per-visit codes.
+
+    The algorithm is ``best_response``'s own (:func:`remission.best.best_of_checked`,
+    as the options were checked once for all patients).
 
     Patients with the same sequence of (day, response) share one call: the answer is a
     function of that sequence and the options alone.
@@ -1522,7 +1531,6 @@ def _best(frame: pd.DataFrame, a: _Context, options: SeriesOptions) -> pd.DataFr
     )
     cache: dict[tuple[Response, tuple[tuple[int, int, bool], ...]], int] = {}
     results: list[BestResponse] = []
-    codes = [x.value for x in _RESPONSES]
     which = np.empty(starts.size, dtype=np.int64)
     ends = np.append(starts[1:], pid.size).tolist()
     day_list = day.tolist()
@@ -1537,9 +1545,9 @@ def _best(frame: pd.DataFrame, a: _Context, options: SeriesOptions) -> pd.DataFr
         if found is None:
             found = len(results)
             results.append(
-                best_response(
-                    [(d, codes[x]) for d, x, _ in pairs],
-                    unseen=[d for d, _, saw_nothing in pairs if saw_nothing],
+                best_of_checked(
+                    [(d, _RESPONSES[x]) for d, x, _ in pairs],
+                    unseen={d for d, _, saw_nothing in pairs if saw_nothing},
                     confirmation_days=options.confirmation_days,
                     sd_min_days=options.sd_min_days,
                     max_ne_between=options.max_ne_between,
