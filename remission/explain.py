@@ -105,7 +105,8 @@ def percent(change: Fraction | None, near: Iterable[Fraction] = ()) -> str:
 
 def _shown(top: int, bottom: int, digits: int) -> int:
     """``top / bottom`` (non-negative) in units of 10**-digits, rounded half up."""
-    return (2 * top * 10**digits + bottom) // (2 * bottom)
+    scale: int = 10**digits
+    return (2 * top * scale + bottom) // (2 * bottom)
 
 
 def _whole(marks: set[Fraction], digits: int) -> set[int]:

@@ -22,11 +22,22 @@ Examples:
 from __future__ import annotations
 
 import io
+import itertools
+import math
 from enum import StrEnum
-from typing import Final, TextIO
+from typing import TYPE_CHECKING, Final, TextIO
 
 import pandas as pd
-from pandas.api.types import is_bool_dtype, is_numeric_dtype
+from pandas.api.types import (
+    is_bool_dtype,
+    is_integer_dtype,
+    is_numeric_dtype,
+    is_object_dtype,
+    is_string_dtype,
+)
+
+if TYPE_CHECKING:
+    from pandas._typing import DtypeObj
 
 __all__ = ["FORMULA_TRIGGERS", "Format", "neutralise", "to_json", "to_safe_csv", "write"]
 
@@ -34,6 +45,9 @@ FORMULA_TRIGGERS: Final = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet treat a cell as a formula (OWASP, CSV Injection)."""
 
 _TRIGGER_PATTERN: Final = r"^[=+\-@\t\r]"
+
+_NEEDS_QUOTES: Final = (",", '"', "\r", "\n")
+"""What makes the csv module's minimal quoting quote a cell (delimiter, quote, line end)."""
 
 
 class Format(StrEnum):
@@ -88,11 +102,64 @@ def to_safe_csv(frame: pd.DataFrame) -> str:
         >>> to_safe_csv(pd.DataFrame({"visit": ["-week 2"], "day": [-14]}))
         "visit,day\r\n'-week 2,-14\r\n"
     """
-    buffer = io.StringIO()
-    # RFC 4180 line ends: the writer then quotes every cell holding a CR or LF, so a
-    # carriage return inside a cell cannot start a new row in a spreadsheet.
-    neutralise(frame).to_csv(buffer, index=False, lineterminator="\r\n")
-    return buffer.getvalue()
+    safe = neutralise(frame)
+    columns = [_cells(safe.iloc[:, i]) for i in range(safe.shape[1])]
+    if len(columns) < 2 or any(cells is None for cells in columns):
+        buffer = io.StringIO()
+        # RFC 4180 line ends: the writer then quotes every cell holding a CR or LF, so a
+        # carriage return inside a cell cannot start a new row in a spreadsheet.
+        safe.to_csv(buffer, index=False, lineterminator="\r\n")
+        return buffer.getvalue()
+    header = ",".join(_quoted(str(name)) for name in safe.columns)
+    rows = map(",".join, zip(*columns, strict=True))
+    return "".join(line + "\r\n" for line in itertools.chain([header], rows))
+
+
+def _cells(column: pd.Series) -> list[str] | None:
+    """A column's CSV cells, written and quoted as ``DataFrame.to_csv`` writes them.
+
+    ``to_csv`` spends most of a big result's time in Python's csv writer looking at every
+    character of every cell; here a repeated value (a category) is quoted once and numbers,
+    which never need quotes, are not looked at. ``None`` for a kind of column this does
+    not write (dates, say): the whole table is then left to ``to_csv``. Equality with
+    ``to_csv`` is a property test (``tests/test_export.py``).
+    """
+    dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        if not _text(dtype.categories.dtype):
+            return None
+        words = [_quoted(str(word)) for word in dtype.categories.tolist()] + [""]
+        return [words[code] for code in column.cat.codes.tolist()]
+    if str(dtype) == "float64":  # numpy's (pandas' nullable Float64 is written by to_csv)
+        return ["" if math.isnan(value) else repr(value) for value in column.tolist()]
+    if is_bool_dtype(dtype) or is_integer_dtype(dtype):
+        if isinstance(dtype, pd.ArrowDtype):
+            return None
+        return ["" if value is pd.NA else str(value) for value in column.tolist()]
+    if _text(dtype):
+        values = column.tolist()
+        if not all(isinstance(value, str) or _missing(value) for value in values):
+            return None
+        return ["" if _missing(value) else _quoted(str(value)) for value in values]
+    return None
+
+
+def _text(dtype: DtypeObj) -> bool:
+    """Object or pandas' own string dtype (object columns are checked value by value)."""
+    return is_object_dtype(dtype) or (
+        is_string_dtype(dtype) and not isinstance(dtype, pd.ArrowDtype)
+    )
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _quoted(text: str) -> str:
+    """A cell as the csv module's minimal quoting writes it (RFC 4180)."""
+    if any(mark in text for mark in _NEEDS_QUOTES):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def to_json(frame: pd.DataFrame) -> str:

@@ -9,6 +9,8 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from remission import examples
 from remission.export import FORMULA_TRIGGERS, Format, neutralise, to_json, to_safe_csv, write
@@ -108,3 +110,72 @@ def test_json_writes_dates_as_the_csv_does_and_missing_as_null() -> None:
         {"date": "2024-03-01", "ADT": ""},
         {"date": None, "ADT": None},
     ]
+
+
+def test_cells_are_quoted_as_rfc_4180_says() -> None:
+    frame = pd.DataFrame(
+        {
+            "note": ['said "no", twice', "plain", "line\nbreak"],
+            "site": pd.Categorical(["a,b", "c", None]),
+            "size": [1.5, float("nan"), 1e-05],
+            "count": pd.array([1, None, 3], dtype="Int64"),
+        }
+    )
+    assert to_safe_csv(frame) == (
+        "note,site,size,count\r\n"
+        '"said ""no"", twice","a,b",1.5,1\r\n'
+        "plain,c,,\r\n"
+        '"line\nbreak",,1e-05,3\r\n'
+    )
+
+
+_TEXTS = st.one_of(
+    st.text(alphabet=st.sampled_from('ab ,"\r\n\t=+-@é€'), max_size=6),
+    st.sampled_from(["", "week 8", "-1", "=1+1", "P-01"]),
+)
+_FLOATS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0.0, -0.0, 1e16, 1e-5, 123456789.0, -30.0, 0.1 + 0.2]),
+)
+_COLUMNS = st.sampled_from(["float", "int", "bool", "Int64", "category", "object", "str"])
+
+
+@st.composite
+def _frames(draw: st.DrawFn) -> pd.DataFrame:
+    rows = draw(st.integers(0, 6))
+    kinds = draw(st.lists(_COLUMNS, min_size=2, max_size=5))
+    columns: dict[str, object] = {}
+    for i, kind in enumerate(kinds):
+        name = f"{draw(_TEXTS)}{i}"
+        if kind == "float":
+            columns[name] = pd.Series(
+                draw(st.lists(_FLOATS, min_size=rows, max_size=rows)), dtype="float64"
+            )
+        elif kind == "int":
+            columns[name] = pd.Series(
+                draw(st.lists(st.integers(-(2**62), 2**62), min_size=rows, max_size=rows)),
+                dtype="int64",
+            )
+        elif kind == "bool":
+            columns[name] = pd.Series(
+                draw(st.lists(st.booleans(), min_size=rows, max_size=rows)), dtype=bool
+            )
+        elif kind == "Int64":
+            columns[name] = pd.array(
+                draw(st.lists(st.none() | st.integers(-1000, 1000), min_size=rows, max_size=rows)),
+                dtype="Int64",
+            )
+        else:
+            values = draw(st.lists(st.none() | _TEXTS, min_size=rows, max_size=rows))
+            dtype = {"category": "category", "object": object, "str": "str"}[kind]
+            columns[name] = pd.Series(values, dtype=dtype)
+    return pd.DataFrame(columns)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_frames())
+def test_csv_is_what_pandas_writes(frame: pd.DataFrame) -> None:
+    """The fast writer's text equals ``DataFrame.to_csv`` of the neutralised frame."""
+    buffer = io.StringIO()
+    neutralise(frame).to_csv(buffer, index=False, lineterminator="\r\n")
+    assert to_safe_csv(frame) == buffer.getvalue()
