@@ -25,6 +25,10 @@ VISITS = "assess_visits"
 CRITERIA_KEY = "assess_criteria"
 UNIT = "assess_unit"
 EXAMPLE = "assess_example"
+NO_SUM_HELP = (
+    "Not every target lesion was measured at this visit, so there is no total to compare "
+    "(RECIST 1.1 section 4.4.2). The clinician details list the lesions that were measured."
+)
 TABLES = "assess_tables"
 RESULT = "assess_result"
 
@@ -243,8 +247,12 @@ def _visit_card(series: Series) -> None:
         first.metric("Change from baseline", percent(assessment.change_from_baseline, near))
         second.metric("Change from nadir", percent(assessment.change_from_nadir, near))
         current = None if assessment.sum_mm is None else assessment.current
-        total = "—" if current is None else number(current, assessment.unit)
-        third.metric("Sum of targets", total)
+        if current is None or not assessment.all_assessed:
+            # RECIST 1.1 section 4.4.2: with a target not measured there is no sum; the
+            # lesions that were measured are named in the clinician details.
+            third.metric("Sum of targets", "—", help=NO_SUM_HELP)
+        else:
+            third.metric("Sum of targets", number(current, assessment.unit))
     with st.expander("Clinician details", expanded=True, icon=":material/stethoscope:"):
         for text in (explanation.clinician, explanation.numbers, explanation.lesions):
             if text:

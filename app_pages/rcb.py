@@ -18,6 +18,7 @@ st.markdown(
     "(no invasive cancer left: pathological complete response, pCR) to RCB-III."
 )
 
+# The form's labels for the names :func:`remission.rcb` reports problems with.
 FIELD_LABELS = {
     "largest_node_met_mm": "Largest nodal metastasis (mm)",
     "cellularity_pct": "Cancer cellularity of the bed (%)",
@@ -26,7 +27,6 @@ FIELD_LABELS = {
     "d1_mm": "Tumour bed, largest dimension (mm)",
     "d2_mm": "Tumour bed, second dimension (mm)",
 }
-"""The form's labels for the names :func:`remission.rcb` reports problems with."""
 
 with st.form("rcb_form", enter_to_submit=False):
     # Every field starts empty: a value left untouched must not read as 0 (a false pCR).

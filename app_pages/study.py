@@ -24,8 +24,7 @@ TR_UPLOAD = "study_tr"
 EVALUATOR = "study_evaluator"
 EXAMPLE = "study_example"
 CRITERIA_KEY = "study_criteria"
-CHART_PATIENTS = 200
-"""Charts show at most this many patients (the tables show all)."""
+CHART_PATIENTS = 200  # charts show at most this many patients (the tables show all)
 
 st.session_state.setdefault(CRITERIA_KEY, "recist1.1")
 
@@ -161,7 +160,7 @@ elif source == "Upload CDISC SDTM TU + TR":
                 "subject",
             )
         for note in sdtm.notes:
-            st.info(note, icon=":material/event:")
+            st.info(widgets.plain(note), icon=":material/event:")
 else:
     name = st.selectbox(
         "Example study", examples.names(), key=EXAMPLE, format_func=lambda n: n.replace("-", " ")

@@ -775,7 +775,7 @@ def visit_table(series: Series) -> pd.DataFrame:
             "Target": None if a.target_response is None else a.target_response.value,
             "Non-target": None if a.non_target_response is None else a.non_target_response.value,
             "New lesions": "yes" if a.new_lesions else "no",
-            "Sum": a.sum_mm,
+            "Sum": a.sum_mm if a.all_assessed else None,  # a part is no sum (4.4.2)
             "Unit": a.unit,
             "Nadir": a.nadir_mm,
             "Change from baseline (%)": percent_number(a.change_from_baseline, near),
@@ -1694,7 +1694,11 @@ def summary_text(case: Case, series: Series, width: int = 88) -> str:
     lines += ["", "Response at each visit", "-" * 22]
     for a in series.visits:
         change = percent(a.change_from_baseline, a.criteria.thresholds)
-        total = "—" if a.current is None or a.sum_mm is None else number(a.current, a.unit)
+        total = (
+            number(a.current, a.unit)
+            if a.current is not None and a.sum_mm is not None and a.all_assessed
+            else "—"  # none measured, or only some: no sum (RECIST 1.1 section 4.4.2)
+        )
         lines += para(
             f"- {a.visit}: {a.response.label} ({a.response.value}); sum {total}; "
             f"change from baseline {change}"

@@ -355,11 +355,20 @@ def _number(value: object, field: str, where: str, problems: Problems) -> float 
     if field.endswith("_mm") and 0 < number < _MIN_MM:
         problems.add(where, field, f"is {_shown(value)}, above 0 but below {_MIN_MM} mm", fix)
         return None
+    if number >= _TOO_LARGE:
+        problems.add(
+            where, field, f"is {_shown(value)}: 100,000 or more is no pathology value", fix
+        )
+        return None
     return number
 
 
 _MIN_MM: Final = 0.001
 """One micrometre: the smallest size above 0 (as for RECIST sizes in remission.table)."""
+
+_TOO_LARGE: Final = 100_000
+"""A size (mm) or count this large is a typing or unit error, as for RECIST sizes
+(``remission.measurements``); refused before the formula is asked to carry it."""
 
 
 def _percent(value: object, field: str, where: str, problems: Problems) -> float | None:

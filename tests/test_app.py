@@ -505,3 +505,53 @@ def test_study_shows_the_cdisc_subjects_whose_records_are_fine() -> None:
     assert "1 problem in the SDTM files: 1 subject was left out" in at.warning[0].value
     (best,) = [d.value for d in at.dataframe if "best_response" in d.value.columns]
     assert best[["patient", "best_response"]].values.tolist() == [["S1", "PR"]]
+
+
+def test_study_shows_cdisc_notes_as_text_never_as_markdown() -> None:
+    # A subject id written as a Markdown link and image; TU places it beside S1's lesion,
+    # so that the note about a TU-only subject repeats it.
+    evil = "[log in](https://evil.example/login) ![x](https://evil.example/p.png)"
+    tu = f"USUBJID,TULNKID,TUSTRESC,TULOC\nS1,T01,TARGET,LIVER\n{evil},T01,TARGET,LUNG\n"
+    tr = (
+        "USUBJID,TRLNKID,TRTESTCD,TRSTRESN,TRSTRESU,VISIT,TRDY\n"
+        "S1,T01,LDIAM,33,mm,SCREENING,-3\n"
+        "S1,T01,LDIAM,23.1,mm,WEEK 6,40\n"
+    )
+    at = upload_sdtm(tu.encode(), tr.encode())
+    notes = [i.value for i in at.info if "evil" in i.value]
+    assert notes, "the note about the TU-only subject is shown"
+    for note in notes:
+        assert "\\[log in\\]\\(https" in note  # escaped: shown literally, not as a link
+        assert "![x](" not in note
+
+
+@pytest.mark.parametrize("script", [*PAGES, "app_pages/rcb.py", "app.py"])
+def test_page_scripts_have_no_bare_expressions(script: str) -> None:
+    # Streamlit "magic" shows a bare string or expression in a page script on the page;
+    # a docstring under a constant would reach users as developer text.
+    import ast
+
+    body = ast.parse(Path(script).read_text(encoding="utf-8")).body
+    bare = [
+        node.lineno
+        for node in body[1:]
+        if isinstance(node, ast.Expr) and not isinstance(node.value, (ast.Call, ast.Await))
+    ]
+    assert bare == []
+
+
+def test_no_sum_is_shown_when_a_target_was_not_measured() -> None:
+    # T1 52 mm not assessed, T2 31 → 11 mm: RECIST 1.1 section 4.4.2, NE; 11 mm is a part,
+    # not the sum of targets, and beside 83 mm at baseline it would look like shrinkage.
+    at = fill(
+        start(),
+        {
+            0: {"name": "T1", "baseline": "52", "visit_1": "not assessed"},
+            1: {"name": "T2", "baseline": "31", "visit_1": "11"},
+        },
+    )
+    no_crash(at)
+    assert "Not evaluable" in headline(at)
+    assert metric(at, "Sum of targets") == "—"
+    (table,) = [d.value for d in at.dataframe if "Sum" in d.value.columns]
+    assert table["Sum"].isna().all()

@@ -310,6 +310,11 @@ VALID = {
         ({"d1_mm": True}, r"d1_mm: is a yes/no value"),
         ({"d1_mm": [1]}, r"d1_mm: is not a number"),
         ({"d1_mm": 10**400}, r"d1_mm: is too large"),
+        # 1e200 once reached the rounding of the index and failed there (a traceback).
+        ({"d1_mm": 1e200}, r"d1_mm: is 1e\+200: 100,000 or more is no pathology value"),
+        ({"d2_mm": "100000"}, r"d2_mm: is '100000': 100,000 or more"),
+        ({"largest_node_met_mm": 1e300}, r"largest_node_met_mm: is 1e\+300: 100,000 or more"),
+        ({"positive_nodes": 100_000}, r"positive_nodes: is 100000: 100,000 or more"),
         ({"cellularity_pct": 100.5}, r"cellularity_pct: is 100.5, above 100 %"),
         ({"cellularity_pct": -5}, r"cellularity_pct: is negative"),
         ({"in_situ_pct": "101"}, r"in_situ_pct: is '101', above 100 %"),
@@ -511,3 +516,10 @@ class TestProperties:
         out = rcb_frame(table)
         assert out["rcb_index"].tolist() == [rcb(**row).index for row in rows]
         assert out["rcb_class"].tolist() == [str(rcb(**row).rcb_class) for row in rows]
+
+
+def test_sizes_just_below_the_bound_are_read() -> None:
+    # d_prim = sqrt(99,999 × 99,999) = 99,999 mm, f_inv = 1: 1.4 × 99,999^0.17
+    # = 1.4 × e^(0.17 × 11.51292) = 1.4 × e^1.957196 = 1.4 × 7.07970 = 9.9116.
+    result = rcb(99_999, 99_999, 100, 0, 0, None)
+    assert float(result.index) == pytest.approx(9.9116, abs=5e-4)
