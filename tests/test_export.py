@@ -167,8 +167,8 @@ def _frames(draw: st.DrawFn) -> pd.DataFrame:
             )
         else:
             values = draw(st.lists(st.none() | _TEXTS, min_size=rows, max_size=rows))
-            dtype = {"category": "category", "object": object, "str": "str"}[kind]
-            columns[name] = pd.Series(values, dtype=dtype)
+            texts = pd.Series(values, dtype=object)
+            columns[name] = texts if kind == "object" else texts.astype(kind)
     return pd.DataFrame(columns)
 
 
