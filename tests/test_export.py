@@ -168,7 +168,10 @@ def _frames(draw: st.DrawFn) -> pd.DataFrame:
         else:
             values = draw(st.lists(st.none() | _TEXTS, min_size=rows, max_size=rows))
             texts = pd.Series(values, dtype=object)
-            columns[name] = texts if kind == "object" else texts.astype(kind)
+            if kind == "category":
+                columns[name] = texts.astype("category")
+            else:
+                columns[name] = texts if kind == "object" else texts.astype("str")
     return pd.DataFrame(columns)
 
 
