@@ -160,7 +160,7 @@ def best_of_checked(
             )
             counted.append(Counted(day, came_back[index], Response.PD, why))
         elif response in (Response.CR, Response.PR) and confirmation_days is not None:
-            confirmed = _confirming_day(
+            confirmed = confirming_day(
                 kept, index, confirmation_days, max_ne_between, accept_sd, unseen
             )
             if confirmed is not None:
@@ -368,7 +368,7 @@ def _after_cr(visits: Sequence[tuple[int, Response]], unseen: Collection[int] = 
     return False
 
 
-def _confirming_day(  # noqa: PLR0917 - the options of best_response
+def confirming_day(  # noqa: PLR0917 - the options of best_response
     visits: Sequence[tuple[int, Response]],
     index: int,
     confirmation_days: int,

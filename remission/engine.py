@@ -16,7 +16,13 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Final
 
-from remission.best import DISEASE_SEEN, BestResponse, best_response, option_problems
+from remission.best import (
+    DISEASE_SEEN,
+    BestResponse,
+    best_response,
+    confirming_day,
+    option_problems,
+)
 from remission.citations import RECIST_FAQ, Citation
 from remission.criteria import CRITERIA, Criteria, Measure, Reference, Rule, Scope, get_criteria
 from remission.errors import Deviation, InvalidInput, Problem, Problems
@@ -670,6 +676,8 @@ def _assess_series(
     confirmation_days: int | None = None,
     *,
     after_cr: bool = False,
+    max_ne_between: int = 1,
+    accept_sd: bool = False,
 ) -> tuple[list[Assessment], list[Deviation]]:
     """Assess every follow-up of a case in order, carrying the nadirs forward.
 
@@ -686,7 +694,12 @@ def _assess_series(
     baseline = sum(base_values, Fraction(0)) if case.targets else None
     nadir = nadir_override if nadir_override is not None else baseline
     lesion_nadirs = list(base_values)
-    history = _History(confirmation_days, after_cr=after_cr)
+    history = _History(
+        confirmation_days,
+        after_cr=after_cr,
+        max_ne_between=max_ne_between,
+        accept_sd=accept_sd,
+    )
     results: list[Assessment] = []
     for visit in case.visits[1:]:
         day = visit.day - baseline_visit.day
@@ -779,7 +792,7 @@ def _assess_series(
             recurrences=recurrences,
         )
         results.append(assessment)
-        history.add(Response.NE if unseen else overall, day)
+        history.add(overall, day, unseen=unseen)
         # Carry the references forward: only complete sums can be a nadir.
         if target is not None and all_assessed and current is not None and nadir is not None:
             nadir = min(nadir, current)
@@ -793,15 +806,27 @@ class _History:
     """What a time point needs from the ones before it (the latest that is not NE).
 
     After an overall CR, disease seen again is PD; after a PR or CR the response holds
-    (RECIST FAQ) once confirmed when confirmation is required; a remission runs from the
-    first CR to the next PD (for naming a recurrence).
+    (RECIST FAQ) once confirmed when confirmation is required, confirmed as the best
+    response confirms it (:func:`remission.best.confirming_day`, with the same limits on
+    NEs and SDs in between); a remission runs from the first CR to the next PD (for
+    naming a recurrence).
     """
 
-    def __init__(self, confirmation_days: int | None, *, after_cr: bool) -> None:
+    def __init__(
+        self,
+        confirmation_days: int | None,
+        *,
+        after_cr: bool,
+        max_ne_between: int = 1,
+        accept_sd: bool = False,
+    ) -> None:
         self.confirmation_days = confirmation_days
+        self.max_ne_between = max_ne_between
+        self.accept_sd = accept_sd
         self.last: Response | None = Response.CR if after_cr else None
         self.remission_day: int | None = 0 if after_cr else None
-        self.since: int | None = None  # day of the first PR/CR of the current run
+        self.seen: list[tuple[int, Response]] = []  # since the last PD, as best_response
+        self.unseen: set[int] = set()  # PRs that saw no disease after a CR
         self.confirmed = confirmation_days is None
 
     @property
@@ -812,8 +837,11 @@ class _History:
     def holds(self) -> bool:
         return self.last in (Response.PR, Response.CR) and self.confirmed
 
-    def add(self, overall: Response, day: int) -> None:
-        if overall is Response.NE:
+    def add(self, overall: Response, day: int, *, unseen: bool = False) -> None:
+        self.seen.append((day, overall))
+        if unseen:
+            self.unseen.add(day)
+        if overall is Response.NE or unseen:
             return
         self.last = overall
         if overall is Response.CR and self.remission_day is None:
@@ -821,10 +849,23 @@ class _History:
         elif overall is Response.PD:
             self.remission_day = None
         if overall in (Response.PR, Response.CR):
-            self.since = day if self.since is None else self.since
-            self.confirmed = self.confirmed or day - self.since >= (self.confirmation_days or 0)
+            self.confirmed = self.confirmed or self._confirmed()
         else:
-            self.since, self.confirmed = None, self.confirmation_days is None
+            self.confirmed = self.confirmation_days is None
+            if overall is Response.PD:
+                self.seen.clear()  # best_response counts nothing after a PD
+
+    def _confirmed(self) -> bool:
+        """Whether a PR or CR seen so far has been confirmed by a later one."""
+        days = self.confirmation_days
+        return days is not None and any(
+            response in (Response.PR, Response.CR)
+            and confirming_day(
+                self.seen, index, days, self.max_ne_between, self.accept_sd, self.unseen
+            )
+            is not None
+            for index, (_, response) in enumerate(self.seen)
+        )
 
 
 SMALL_NODE_CHANGE_MM: Final = Fraction(5)
@@ -1046,7 +1087,12 @@ def classify_series(
     read_side(primary_side)  # refuse "middle" here, not as a warning at a recurrence
     case = _read(visits, unit)
     results, warnings = _assess_series(
-        chosen, case, primary_side=primary_side, confirmation_days=confirm
+        chosen,
+        case,
+        primary_side=primary_side,
+        confirmation_days=confirm,
+        max_ne_between=options.max_ne_between,
+        accept_sd=options.accept_sd,
     )
     best = best_response(
         [(a.day, a.response) for a in results],

@@ -184,7 +184,7 @@ def classify_frame(
     table = read_table(df)
     if table.data.empty:  # every patient excluded (keep_going): nothing to classify
         return pd.DataFrame({name: pd.Series(dtype=object) for name in VISIT_COLUMNS})
-    codes, context = _Assessor(table, chosen, options.confirmation_days).result()
+    codes, context = _Assessor(table, chosen, options).result()
     del table  # the million-row arrays go now; only the per-visit codes remain
     return _finish(codes, context)
 
@@ -220,7 +220,7 @@ def best_response_frame(
     table = read_table(df)
     if table.data.empty:
         return pd.DataFrame({name: pd.Series(dtype=object) for name in BEST_COLUMNS})
-    codes, context = _Assessor(table, chosen, options.confirmation_days).result()
+    codes, context = _Assessor(table, chosen, options).result()
     del table
     return _best(codes, context, options)
 
@@ -253,12 +253,11 @@ def _fraction_parts(value: Fraction) -> tuple[int, int]:
 class _Assessor:
     """One table under one criteria set: per-visit arrays, then frames."""
 
-    def __init__(
-        self, table: Table, criteria: Criteria, confirmation_days: int | None = None
-    ) -> None:
+    def __init__(self, table: Table, criteria: Criteria, options: SeriesOptions) -> None:
         self.table = table
         self.criteria = criteria
-        self.confirmation_days = confirmation_days
+        self.options = options
+        self.confirmation_days = options.confirmation_days
         data = table.data
         self.data = data
         self.n_patients = len(data["patient"].cat.categories)
@@ -512,11 +511,6 @@ class _Assessor:
         fired = np.zeros(n_visits, dtype=bool)
         held = np.zeros(n_visits, dtype=bool)
         back = np.zeros(n_visits, dtype=bool)
-        # engine._History: the day the current PR/CR run began (−1: none), and whether it
-        # is confirmed (always, when no confirmation is required).
-        confirm = self.confirmation_days
-        since = np.full(n_visits, -1, dtype=np.int64)
-        confirmed = np.full(n_visits, confirm is None, dtype=bool)
         overall = np.full(n_visits, -1, dtype=np.int64)
         last = np.full(n_visits, _LAST_OTHER, dtype=np.int64)
         remission = np.full(n_visits, -1, dtype=np.int64)
@@ -531,13 +525,14 @@ class _Assessor:
         )
         disease = np.asarray([_RESPONSES.index(x) for x in DISEASE_SEEN], dtype=np.int64)
         holds = self.criteria.holds_response is not None
+        runs = _Runs(n_visits, self.options, checked=holds)
         for k in range(1, longest + 1):
             idx = by_position[bounds[k] : bounds[k + 1]]
             before = last[idx - 1]
             fire = has[idx] & (before == _LAST_CR) & (self.reappear[idx] > 0)
             t = np.where(fire, _T_PD, self.decision[idx])
             hold = holds & has[idx] & ~fire & (t == _T_SD) & (before != _LAST_OTHER)
-            hold &= confirmed[idx - 1]
+            hold &= runs.confirmed[idx - 1]
             t = np.where(hold, _T_PR, t)
             o = overall_of[t, self.nt_state[idx], new[idx]]
             # Disease seen again after an overall CR is PD (RECIST 1.1 Table 3, footnote a).
@@ -549,13 +544,7 @@ class _Assessor:
             held[idx] = hold
             back[idx] = returned
             overall[idx] = o
-            since[idx], confirmed[idx] = _confirmation(
-                np.where(unseen, ne, o),
-                since[idx - 1],
-                confirmed[idx - 1],
-                self.v_day[idx],
-                confirm,
-            )
+            runs.add(idx, o, unseen, self.v_day[idx])
             last[idx] = np.where(
                 (o == ne) | unseen,
                 before,
@@ -566,6 +555,7 @@ class _Assessor:
             remission[idx] = np.where(
                 (o == cr) & (rem < 0), self.v_day[idx], np.where(o == pd_, -1, rem)
             )
+        self.scalar_pids[self.v_pid[runs.intricate]] = True
         self.decisive = self._decisive(target_state, overall, fired, held, back, row_rule_of)
         self.target_state = target_state
         self.overall = overall
@@ -851,24 +841,52 @@ def _saw_nothing(before: Int64, overall: Int64, target: Int64, non_target: Int64
     return found
 
 
-def _confirmation(
-    overall: Int64, since: Int64, confirmed: Bools, day: Int64, days: int | None
-) -> tuple[Int64, Bools]:
-    """engine._History.add, vectorised: the PR/CR run's first day and whether confirmed.
+class _Runs:
+    """engine._History's confirmation, vectorised over one visit position at a time.
 
-    A PR or CR starts or continues the run, confirmed once ``days`` have passed since
-    it began; an NE changes nothing; anything else ends it.
+    Per visit: the day its PR/CR run began (−1: none), whether the run is confirmed
+    (always, when no confirmation is required) and the NEs since it began. A PR or CR
+    starts or continues the run, confirmed by a later one ``confirmation_days`` or more
+    after it began; an NE changes nothing; anything else ends it. That is
+    best.confirming_day's answer while the NEs in the run are within ``max_ne_between``.
+    Beyond that limit, across an accepted SD, or around a PR that saw nothing, the answer
+    needs every PR and CR asked in turn: those visits are ``intricate``, and their
+    patients go to the scalar engine (when the criteria hold a response, ``checked``).
     """
-    responding = (overall == _RESPONSES.index(Response.PR)) | (
-        overall == _RESPONSES.index(Response.CR)
-    )
-    unchanged = overall == _RESPONSES.index(Response.NE)
-    start = np.where(since >= 0, since, day)
-    done = confirmed | (day - start >= (days or 0))
-    return (
-        np.where(responding, start, np.where(unchanged, since, -1)),
-        np.where(responding, done, np.where(unchanged, confirmed, days is None)),
-    )
+
+    def __init__(self, n_visits: int, options: SeriesOptions, *, checked: bool) -> None:
+        self.options = options
+        self.checked = checked and options.confirmation_days is not None
+        self.since = np.full(n_visits, -1, dtype=np.int64)
+        self.confirmed = np.full(n_visits, options.confirmation_days is None, dtype=bool)
+        self.ne_run = np.zeros(n_visits, dtype=np.int64)
+        self.intricate = np.zeros(n_visits, dtype=bool)
+
+    def add(self, idx: Int64, overall: Int64, unseen: Bools, day: Int64) -> None:
+        """The visits ``idx`` (the visit before each is ``idx - 1``)."""
+        pr, cr, ne, sd = (
+            _RESPONSES.index(x) for x in (Response.PR, Response.CR, Response.NE, Response.SD)
+        )
+        seen = np.where(unseen, ne, overall)
+        since, confirmed = self.since[idx - 1], self.confirmed[idx - 1]
+        responding = (seen == pr) | (seen == cr)
+        unchanged = seen == ne
+        days = self.options.confirmation_days or 0
+        done = confirmed | ((since >= 0) & (day - since >= days))
+        self.since[idx] = np.where(
+            responding, np.where(since >= 0, since, day), np.where(unchanged, since, -1)
+        )
+        self.confirmed[idx] = np.where(
+            responding,
+            done,
+            np.where(unchanged, confirmed, self.options.confirmation_days is None),
+        )
+        self.ne_run[idx] = np.where(self.since[idx] >= 0, self.ne_run[idx - 1] + unchanged, 0)
+        if self.checked:
+            over = responding & ~confirmed & (self.ne_run[idx - 1] > self.options.max_ne_between)
+            self.intricate[idx] = (since >= 0) & (
+                over | unseen | ((seen == sd) & self.options.accept_sd)
+            )
 
 
 @dataclass(frozen=True)
@@ -1070,7 +1088,8 @@ def _scalar_codes(a: _Assessor, pids: Int64, texts: _Numbered[str]) -> pd.DataFr
     """The same per-visit columns from :func:`remission.classify_series`.
 
     For the patients the vector path leaves to the scalar engine: sizes finer than a
-    micrometre, or values too large for int64.
+    micrometre, values too large for int64, or a response whose confirmation needs the
+    best response's full rule (see :meth:`_Assessor._history`).
     """
     c = a.criteria
     patients = a.data["patient"].cat.categories
@@ -1078,7 +1097,13 @@ def _scalar_codes(a: _Assessor, pids: Int64, texts: _Numbered[str]) -> pd.DataFr
     rows: list[dict[str, object]] = []
     for pid in pids.tolist():
         visits = to_visits(a.table, str(patients[pid]))
-        series = classify_series(visits, criteria=c, confirmation_days=a.confirmation_days)
+        series = classify_series(
+            visits,
+            criteria=c,
+            confirmation_days=a.confirmation_days,
+            max_ne_between=a.options.max_ne_between,
+            accept_sd=a.options.accept_sd,
+        )
         products = _series_products(series, visits, c)
         baseline = series.baseline
         n_targets = len(visits[0].targets)

@@ -261,6 +261,63 @@ class TestRecist11Lesions:
         )
         assert [v.response for v in s.visits] == [Response.PR, Response.PR]
 
+    def test_the_hold_confirms_a_pr_as_the_best_response_does(self) -> None:
+        # Table 3 confirmation with at most max_ne_between NEs between. 100 + 10 mm at
+        # baseline (110); day 28: 60 + 5 = 65 (−40.9 %, PR); day 42: B not measured (NE);
+        # day 56: 65 again (PR); day 84: 70 + 7.5 = 77.5 (−29.5 % from 110, +19.2 % over
+        # the nadir 65: SD). With no NE allowed between, day 28 is not confirmed by day 56,
+        # so nothing holds day 84: SD, and the best response is SD (PR then SD: Table 3).
+        visits = [
+            Visit(0, {"A": 100, "B": 10}),
+            Visit(28, {"A": 60, "B": 5}),
+            Visit(42, {"A": 60, "B": None}),
+            Visit(56, {"A": 60, "B": 5}),
+            Visit(84, {"A": 70, "B": 7.5}),
+        ]
+
+        def series(max_ne_between: int) -> remission.Series:
+            return classify_series(
+                visits, criteria="recist1.1", confirmation_days=28, max_ne_between=max_ne_between
+            )
+
+        s = series(max_ne_between=0)
+        assert [v.response for v in s.visits] == [
+            Response.PR,
+            Response.NE,
+            Response.PR,
+            Response.SD,
+        ]
+        assert s.best_response.response is Response.SD
+        # One NE allowed: day 28 is confirmed on day 56 (28 days on), and day 84 holds PR.
+        s = series(max_ne_between=1)
+        assert [v.response for v in s.visits][-1] is Response.PR
+        assert (s.best_response.response, s.best_response.confirmed_day) == (Response.PR, 56)
+
+    def test_the_hold_confirms_across_an_accepted_sd(self) -> None:
+        # 100 → 60 (day 28, PR) → 71 (day 42: −29 %, SD) → 60 (day 56, PR) → 71 (day 84).
+        # accept_sd lets one SD lie between a PR and its confirmation: day 28 is confirmed
+        # on day 56, so day 84 (−29 %, +18.3 % over 60) holds as PR. Without it, the SD
+        # ends the run and day 84 is SD.
+        visits = [
+            Visit(d, {"T1": x}) for d, x in [(0, 100), (28, 60), (42, 71), (56, 60), (84, 71)]
+        ]
+        s = classify_series(visits, criteria="recist1.1", confirmation_days=28, accept_sd=True)
+        assert [v.response for v in s.visits] == [
+            Response.PR,
+            Response.SD,
+            Response.PR,
+            Response.PR,
+        ]
+        assert (s.best_response.response, s.best_response.confirmed_day) == (Response.PR, 56)
+        s = classify_series(visits, criteria="recist1.1", confirmation_days=28)
+        assert [v.response for v in s.visits] == [
+            Response.PR,
+            Response.SD,
+            Response.PR,
+            Response.SD,
+        ]
+        assert s.best_response.response is Response.SD
+
     def test_disease_seen_again_after_a_complete_response_is_progression(self) -> None:
         # Table 3 footnote a: after a CR, non-target disease present again is PD at that
         # point (not PR by Table 1), and so is a later target regrowth.

@@ -437,6 +437,8 @@ _PROFILE_EXAMPLES = settings().max_examples
             {"confirmation_days": 28},
             {"confirmation_days": None, "sd_min_days": 0},
             {"confirmation_days": 28, "accept_sd": True, "max_ne_between": 0},
+            {"confirmation_days": 0, "max_ne_between": 2},
+            {"confirmation_days": 56, "accept_sd": True},
         ]
     ),
 )
@@ -688,3 +690,36 @@ def test_a_cr_is_confirmed_across_a_visit_that_saw_no_disease_in_both_engines() 
         "CR",
         112,
     )
+
+
+@pytest.mark.parametrize(
+    ("options", "last", "best"),
+    [
+        # Hand-worked in test_engine: with no NE allowed between, day 28's PR is not
+        # confirmed on day 56, so day 84 (77.5 mm: −29.5 %, +19.2 % over 65) is SD.
+        ({"max_ne_between": 0}, "SD", "SD"),
+        ({"max_ne_between": 1}, "PR", "PR"),
+    ],
+)
+def test_the_hold_confirms_as_the_best_response_does(
+    options: dict[str, int], last: str, best: str
+) -> None:
+    sizes = [(0, 100, 10), (28, 60, 5), (42, 60, None), (56, 60, 5), (84, 70, 7.5)]
+    frame = pd.DataFrame(
+        [
+            {
+                "patient": "P1",
+                "visit": f"day {d}",
+                "day": d,
+                "lesion": name,
+                "role": "target",
+                "size_mm": size,
+            }
+            for d, a, b in sizes
+            for name, size in (("A", a), ("B", b))
+        ]
+    )
+    visits = classify_frame(frame, criteria="recist1.1", confirmation_days=28, **options)
+    assert visits["response"].astype(str).tolist()[1:] == ["PR", "NE", "PR", last]
+    summary = best_response_frame(frame, criteria="recist1.1", confirmation_days=28, **options)
+    assert summary["best_response"].astype(str).tolist() == [best]
