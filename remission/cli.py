@@ -33,7 +33,7 @@ import pandas as pd
 
 from remission import cdisc, examples
 from remission.criteria import CRITERIA, get_criteria
-from remission.errors import InvalidInput, Problem
+from remission.errors import InvalidInput, Problem, one_line
 from remission.export import Format, to_json, to_safe_csv
 from remission.frame import best_response_frame, classify_frame
 from remission.rcb import rcb, rcb_frame
@@ -227,7 +227,7 @@ def _report_exclusions(table: Table, args: argparse.Namespace, streams: Streams)
         f"remission: {_counted(table.input_rows, 'row')} read = {kept} classified "
         f"({_patients(len(table.patients))}) + {excluded_rows} excluded "
         f"({_patients(len(table.excluded))}: "
-        f"{', '.join(e.patient for e in table.excluded) or 'none'})"
+        f"{one_line(', '.join(e.patient for e in table.excluded)) or 'none'})"
         f" + {table.unattributed_rows} without a patient id",
         file=streams.stderr,
     )
@@ -268,7 +268,7 @@ def _report_subjects(
     rows = sum(e.rows for e in excluded)
     print(
         f"remission: {kept} subject{'' if kept == 1 else 's'} classified; "
-        f"{len(excluded)} excluded ({', '.join(e.patient for e in excluded) or 'none'}; "
+        f"{len(excluded)} excluded ({one_line(', '.join(e.patient for e in excluded)) or 'none'}; "
         f"{rows} TR row{'' if rows == 1 else 's'})",
         file=streams.stderr,
     )

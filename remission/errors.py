@@ -11,10 +11,31 @@ a file or a form in one pass instead of meeting one error at a time.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["Deviation", "InvalidInput", "Problem", "Problems"]
+__all__ = ["Deviation", "InvalidInput", "Problem", "Problems", "one_line"]
+
+# Control characters, line and paragraph separators, and the bidirectional overrides a
+# terminal or a log viewer would act on (a name could hide a line break or recolour text).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(text: str) -> str:
+    r"""``text`` with every control character written as its escape, so it stays one line.
+
+    Patient ids and labels come from files; printed raw, an id holding a line break
+    would split one problem over two lines, and an escape sequence would reach the
+    terminal.
+
+    Examples:
+        >>> one_line("B\nX")
+        'B\\nX'
+        >>> print(one_line("A\x1b[31mRED"), one_line("week 8"))
+        A\x1b[31mRED week 8
+    """
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True)
@@ -34,7 +55,7 @@ class Problem:
 
     def __str__(self) -> str:
         """One line a user can act on."""
-        return f"{self.where}, {self.field}: {self.message}. Fix: {self.fix}."
+        return one_line(f"{self.where}, {self.field}: {self.message}. Fix: {self.fix}.")
 
 
 class InvalidInput(ValueError):
@@ -113,4 +134,4 @@ class Deviation:
 
     def __str__(self) -> str:
         """One line, with the rule it departs from."""
-        return f"{self.where}: {self.message} ({self.source})"
+        return one_line(f"{self.where}: {self.message} ({self.source})")

@@ -477,3 +477,19 @@ def test_odd_files_get_an_answer_or_a_problem_never_a_crash(text: str) -> None:
     assert code in (0, 1)
     # Read, 30 → 20 mm is −33.3 %: PR under RECIST 1.1.
     assert code == 1 or pd.read_csv(io.StringIO(out))["response"].tolist()[1:] == ["PR"]
+
+
+def test_an_id_holding_a_line_break_keeps_one_line_per_error() -> None:
+    # Patient "B<newline>X" (a quoted CSV cell) has a bad size: one error line, and the
+    # --keep-going summary names it on its own line too.
+    text = 'patient,visit,day,lesion,role,size_mm\nA,bl,0,T1,target,50\n"B\nX",bl,0,T1,target,x\n'
+    code, _, err = run("assess", "-", stdin=text)
+    assert code == 1
+    assert err.splitlines() == [
+        "row 3 (patient B\\nX), size_mm: 'x' is not a number. Fix: type a number with a "
+        "decimal point, e.g. 12.5 (no units, no commas)."
+    ]
+    code, _, err = run("assess", "-", "--keep-going", stdin=text)
+    lines = err.splitlines()
+    assert len(lines) == 2
+    assert lines[1].endswith("+ 1 excluded (1 patient: B\\nX) + 0 without a patient id")
