@@ -36,6 +36,7 @@ from remission.criteria import CRITERIA, get_criteria
 from remission.errors import InvalidInput, Problem, one_line
 from remission.export import Format, to_json, to_safe_csv
 from remission.frame import best_response_frame, classify_frame
+from remission.rcb import COLUMNS as RCB_COLUMNS
 from remission.rcb import rcb, rcb_frame
 from remission.table import DEFAULT_MAX_ROWS, Exclusion, Table, read_table
 
@@ -273,6 +274,18 @@ def _report_subjects(
         file=streams.stderr,
     )
     _write_excluded(args, excluded)
+
+
+def _usage_error(args: argparse.Namespace) -> str | None:
+    """What argparse cannot check: options that only go together, or not together."""
+    if getattr(args, "excluded", None) and not args.keep_going:
+        return (
+            "--excluded needs --keep-going (without it nothing is left out: any problem "
+            "stops the run)"
+        )
+    if args.command == "rcb":
+        return _rcb_usage(args)
+    return None
 
 
 def _had_problems(table: Table) -> bool:
@@ -549,22 +562,36 @@ def _read_rcb_cases(name: str, streams: Streams) -> pd.DataFrame:
         ) from None
 
 
+_RCB_OPTIONS: Final = ("d1", "d2", "cellularity", "in_situ", "nodes", "node_size")
+
+
+def _rcb_usage(args: argparse.Namespace) -> str | None:
+    """A CSV of cases or the options of one case, not both; one case needs five options."""
+    given = [
+        f"--{name.replace('_', '-')}" for name in _RCB_OPTIONS if getattr(args, name) is not None
+    ]
+    if args.input is not None:
+        if given:
+            return f"give a CSV file of cases or the options of one case, not both ({', '.join(given)})"
+        return None
+    # Nothing defaults to 0: a forgotten node count must not become "no positive nodes".
+    missing = [
+        f"--{name.replace('_', '-')}" for name in _RCB_OPTIONS[:-1] if getattr(args, name) is None
+    ]
+    if missing:
+        return f"one case needs {', '.join(missing)} (or give a CSV file of cases)"
+    return None
+
+
 def _rcb(args: argparse.Namespace, streams: Streams) -> int:
     if args.input is not None:
-        _write(rcb_frame(_read_rcb_cases(args.input, streams)), args, streams)
+        cases = rcb_frame(_read_rcb_cases(args.input, streams))
+        # Read as text so that rcb() names bad cells; checked, they are numbers again.
+        _write(cases.assign(**{c: pd.to_numeric(cases[c]) for c in RCB_COLUMNS}), args, streams)
         return 0
-    options = ("d1", "d2", "cellularity", "in_situ", "nodes")
-    # Nothing defaults to 0: a forgotten node count must not become "nodes negative".
-    missing = [f"--{name.replace('_', '-')}" for name in options if getattr(args, name) is None]
-    if missing:
-        raise InvalidInput(
-            [
-                Problem("command line", name, "is missing", "give it, or a CSV file of cases")
-                for name in missing
-            ]
-        )
     result = rcb(args.d1, args.d2, args.cellularity, args.in_situ, args.nodes, args.node_size)
-    if _format(args) is Format.JSON:
+    prose = args.format is None and Path(args.output).suffix.lower() not in (".csv", ".json")
+    if not prose:
         frame = pd.DataFrame(
             [
                 {
@@ -698,12 +725,9 @@ def main(
             args = _parser().parse_args(argv)
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else 2
-    if getattr(args, "excluded", None) and not args.keep_going:
-        print(
-            f"python -m remission {args.command}: error: --excluded needs --keep-going "
-            "(without it nothing is left out: any problem stops the run)",
-            file=streams.stderr,
-        )
+    usage = _usage_error(args)
+    if usage:
+        print(f"python -m remission {args.command}: error: {usage}", file=streams.stderr)
         return 2
     try:
         return by_name[args.command].run(args, streams)

@@ -389,11 +389,41 @@ class TestRcb:
         assert code == 0
         assert out.getvalue().startswith("RCB index 3.150 (RCB-II)")
 
-    def test_missing_options_are_all_reported(self) -> None:
+    def test_missing_options_are_a_usage_error_naming_them_all(self) -> None:
         out, err = io.StringIO(), io.StringIO()
-        assert main(["rcb", "--d1", "20"], stdout=out, stderr=err) == 1
-        assert "--d2: is missing" in err.getvalue()
-        assert "--cellularity: is missing" in err.getvalue()
+        assert main(["rcb", "--d1", "20"], stdout=out, stderr=err) == 2
+        assert err.getvalue() == (
+            "python -m remission rcb: error: one case needs --d2, --cellularity, --in-situ, "
+            "--nodes (or give a CSV file of cases)\n"
+        )
+
+    def test_a_file_and_the_options_of_one_case_are_a_usage_error(self) -> None:
+        code, _, err = run("rcb", "-", "--d1", "999", stdin="d1_mm\n20\n")
+        assert code == 2
+        assert "not both (--d1)" in err
+
+    def test_one_case_as_csv_when_asked(self, tmp_path: Path) -> None:
+        options = ["--d1", "20", "--d2", "10", "--cellularity", "30", "--in-situ", "10"]
+        options += ["--nodes", "2", "--node-size", "4"]
+        code, out, _ = run("rcb", *options, "--format", "csv")
+        assert code == 0
+        assert out.splitlines()[0] == "rcb_index,rcb_class,pcr,explanation"
+        assert out.splitlines()[1].startswith("3.150203517016104,RCB-II,False,")
+        assert run("rcb", *options, "-o", str(tmp_path / "one.csv"))[0] == 0
+        assert (tmp_path / "one.csv").read_text(encoding="utf-8").startswith("rcb_index,")
+
+    def test_numbers_read_from_cases_are_written_as_numbers(self) -> None:
+        # "+20" and "-0" are numbers: spreadsheets must not see them as quoted text.
+        cases = (
+            "id,d1_mm,d2_mm,cellularity_pct,in_situ_pct,positive_nodes,largest_node_met_mm\n"
+            "=1+1,+20,10,30,10,2,4\n"
+            "x,-0,0,0,0,0,\n"
+        )
+        code, out, _ = run("rcb", "-", stdin=cases)
+        assert code == 0
+        rows = out.splitlines()
+        assert rows[1].startswith("'=1+1,20,10,30,10,2,4.0,3.150203517016104,RCB-II,")
+        assert rows[2].startswith("x,0,0,0,0,0,,0.0,RCB-0,True,")
 
     def test_csv_of_cases(self) -> None:
         cases = (
