@@ -97,7 +97,8 @@ __all__ = [
     "to_rs",
 ]
 
-Domain = pd.DataFrame | str | os.PathLike[str]
+Domain = pd.DataFrame | str | os.PathLike[str] | bytes
+"""A dataset, a path to a .csv or .xpt file, or the bytes of a CSV (standard input)."""
 """A domain: a DataFrame, or the path of a ``.csv`` or ``.xpt`` file."""
 
 AVAL: Final = MappingProxyType(
@@ -151,18 +152,21 @@ def read_domain(source: Domain, name: str) -> tuple[pd.DataFrame, np.ndarray]:
     if isinstance(source, pd.DataFrame):
         frame = source
     else:
-        path = Path(source)
+        path = Path("-" if isinstance(source, bytes) else source)
         try:
             if path.suffix.lower() == ".xpt":
                 frame = _read_xpt(path)
             else:
-                text = path.read_bytes().decode("utf-8-sig")
+                raw = source if isinstance(source, bytes) else path.read_bytes()
+                text = raw.decode("utf-8-sig")
                 frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
         except (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError) as error:
             raise InvalidInput(
                 [
                     Problem(
-                        f"{name} file {str(path)!r}",
+                        f"{name} file {str(path)!r}"
+                        if not isinstance(source, bytes)
+                        else f"{name} from standard input",
                         "file",
                         f"cannot be read ({type(error).__name__}: {error})",
                         "give an SDTM dataset as .csv (UTF-8) or .xpt (SAS transport)",
@@ -171,6 +175,20 @@ def read_domain(source: Domain, name: str) -> tuple[pd.DataFrame, np.ndarray]:
             ) from None
     frame = frame.rename(columns={c: str(c).strip().upper() for c in frame.columns})
     return frame, np.arange(2, len(frame) + 2)
+
+
+def read_domains(*sources: tuple[Domain, str]) -> list[tuple[pd.DataFrame, np.ndarray]]:
+    """:func:`read_domain` of each ``(source, name)``, or every unreadable file at once."""
+    read: list[tuple[pd.DataFrame, np.ndarray]] = []
+    problems: list[Problem] = []
+    for source, name in sources:
+        try:
+            read.append(read_domain(source, name))
+        except InvalidInput as error:
+            problems.extend(error.problems)
+    if problems:
+        raise InvalidInput(problems)
+    return read
 
 
 _IBM_ZERO_MISREAD: Final = 16.0**-65
@@ -293,8 +311,7 @@ def read_sdtm(
     Raises:
         InvalidInput: every problem, each naming the TU or TR row, the variable and the fix.
     """
-    tu_frame, tu_rows = read_domain(tu, "TU")
-    tr_frame, tr_rows = read_domain(tr, "TR")
+    (tu_frame, tu_rows), (tr_frame, tr_rows) = read_domains((tu, "TU"), (tr, "TR"))
     problems = _require(tu_frame, "TU", [["USUBJID"], ["TULNKID"], ["TUSTRESC", "TUORRES"]])
     problems += _require(
         tr_frame,
@@ -1732,6 +1749,21 @@ def _best_visit(
 # --------------------------------------------------------------------------- audit
 
 
+def _study_and_rs(
+    tu: Domain, tr: Domain, rs: Domain, evaluator: str | None, *, keep_going: bool
+) -> tuple[SdtmStudy, tuple[pd.DataFrame, np.ndarray]]:
+    """TU + TR read, and RS; an unreadable RS is reported with TU's and TR's problems."""
+    try:
+        (rs_read,) = read_domains((rs, "RS"))
+    except InvalidInput as unreadable:
+        try:
+            read_sdtm(tu, tr, evaluator=evaluator, keep_going=keep_going)
+        except InvalidInput as error:
+            raise InvalidInput([*error.problems, *unreadable.problems]) from None
+        raise
+    return read_sdtm(tu, tr, evaluator=evaluator, keep_going=keep_going), rs_read
+
+
 def audit(
     tu: Domain,
     tr: Domain,
@@ -1757,8 +1789,7 @@ def audit(
         InvalidInput: every problem in TU, TR or RS.
     """
     chosen = get_criteria(criteria)
-    study = read_sdtm(tu, tr, evaluator=evaluator, keep_going=keep_going)
-    rs_frame, rs_rows = read_domain(rs, "RS")
+    study, (rs_frame, rs_rows) = _study_and_rs(tu, tr, rs, evaluator, keep_going=keep_going)
     problems = _require(
         rs_frame, "RS", [["USUBJID"], ["RSTESTCD"], ["RSSTRESC", "RSORRES"], ["VISIT", "VISITNUM"]]
     )

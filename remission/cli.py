@@ -285,6 +285,9 @@ def _usage_error(args: argparse.Namespace) -> str | None:
         )
     if args.command == "rcb":
         return _rcb_usage(args)
+    files = [getattr(args, name, None) for name in ("tu", "tr", "rs")]
+    if files.count("-") > 1:
+        return "only one of the datasets can be read from standard input (-)"
     return None
 
 
@@ -411,8 +414,8 @@ def _example(args: argparse.Namespace, streams: Streams) -> int:
 
 
 def _cdisc_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("tu", help="SDTM TU (tumour identification): .csv or .xpt")
-    parser.add_argument("tr", help="SDTM TR (tumour results): .csv or .xpt")
+    parser.add_argument("tu", help="SDTM TU (tumour identification): .csv or .xpt, or -")
+    parser.add_argument("tr", help="SDTM TR (tumour results): .csv or .xpt, or -")
     parser.add_argument(
         "--to",
         choices=["rs", "adrs", "long"],
@@ -461,8 +464,21 @@ def _notes(notes: Sequence[str], streams: Streams) -> None:
         print(f"remission: note: {note}", file=streams.stderr)
 
 
+def _domain(name: str, streams: Streams) -> str | bytes:
+    """A dataset's path, or the CSV read from standard input for ``-``."""
+    if name != "-":
+        return name
+    raw = streams.stdin.read()
+    return raw if isinstance(raw, bytes) else raw.encode("utf-8")
+
+
 def _cdisc(args: argparse.Namespace, streams: Streams) -> int:
-    study = cdisc.read_sdtm(args.tu, args.tr, evaluator=args.evaluator, keep_going=args.keep_going)
+    study = cdisc.read_sdtm(
+        _domain(args.tu, streams),
+        _domain(args.tr, streams),
+        evaluator=args.evaluator,
+        keep_going=args.keep_going,
+    )
     _notes(study.notes, streams)
     if args.keep_going:
         _report_subjects(study.excluded, study.long["patient"].nunique(), args, streams)
@@ -482,9 +498,11 @@ def _cdisc(args: argparse.Namespace, streams: Streams) -> int:
 
 
 def _audit_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("tu", help="SDTM TU: .csv or .xpt")
-    parser.add_argument("tr", help="SDTM TR: .csv or .xpt")
-    parser.add_argument("rs", help="SDTM RS with the recorded overall responses: .csv or .xpt")
+    parser.add_argument("tu", help="SDTM TU: .csv or .xpt, or -")
+    parser.add_argument("tr", help="SDTM TR: .csv or .xpt, or -")
+    parser.add_argument(
+        "rs", help="SDTM RS with the recorded overall responses: .csv or .xpt, or -"
+    )
     parser.add_argument(
         "--criteria",
         type=_criteria_name,
@@ -501,9 +519,9 @@ def _audit_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _audit(args: argparse.Namespace, streams: Streams) -> int:
     report = cdisc.audit(
-        args.tu,
-        args.tr,
-        args.rs,
+        _domain(args.tu, streams),
+        _domain(args.tr, streams),
+        _domain(args.rs, streams),
         criteria=args.criteria,
         evaluator=args.evaluator,
         keep_going=args.keep_going,

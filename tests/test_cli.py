@@ -523,3 +523,38 @@ def test_an_id_holding_a_line_break_keeps_one_line_per_error() -> None:
     lines = err.splitlines()
     assert len(lines) == 2
     assert lines[1].endswith("+ 1 excluded (1 patient: B\\nX) + 0 without a patient id")
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_cdisc_reads_one_dataset_from_standard_input(which: int) -> None:
+    files = [str(DATA / "sdtm_tu.csv"), str(DATA / "sdtm_tr.csv")]
+    expected = run("cdisc", *files)
+    given = (DATA / ["sdtm_tu.csv", "sdtm_tr.csv"][which]).read_bytes()
+    files[which] = "-"
+    assert run("cdisc", *files, stdin=given) == expected
+
+
+def test_audit_reads_rs_from_standard_input() -> None:
+    files = [str(DATA / f"sdtm_{d}.csv") for d in ("tu", "tr", "rs")]
+    expected = run("audit", *files)
+    rs = (DATA / "sdtm_rs.csv").read_bytes()
+    assert run("audit", *files[:2], "-", stdin=rs) == expected
+
+
+def test_only_one_dataset_can_come_from_standard_input() -> None:
+    code, _, err = run("cdisc", "-", "-")
+    assert code == 2
+    assert "only one of the datasets" in err
+
+
+def test_every_unreadable_dataset_is_reported_at_once(tmp_path: Path) -> None:
+    missing = [str(tmp_path / f"{d}.csv") for d in ("tu", "tr", "rs")]
+    code, _, err = run("audit", *missing)
+    assert code == 1
+    assert [line.split(",")[0] for line in err.splitlines()] == [
+        f"TU file {missing[0]!r}",
+        f"TR file {missing[1]!r}",
+        f"RS file {missing[2]!r}",
+    ]
+    code, _, err = run("cdisc", *missing[:2])
+    assert len(err.splitlines()) == 2
