@@ -103,7 +103,9 @@ def _lesion_columns(case: cases.Case) -> dict[str, ColumnConfig]:
     sizes = (
         "A number in the unit chosen above; 0 if the lesion has gone; 'too small' if it is "
         "there but too small to measure; 'not assessed' if it was not checked; or two "
-        "perpendicular diameters as '52 x 40'. After baseline, a lesion that split: its "
+        "perpendicular diameters as '52 x 40', in either order (the longer is the longest "
+        "diameter; for a lymph node the shorter is its short axis). After baseline, a "
+        "lesion that split: its "
         "fragments as '12 + 10'; one that merged with another: 'merged into T1'."
     )
     columns: dict[str, ColumnConfig] = {

@@ -327,6 +327,16 @@ def _read_cell(text: str, unit: Unit, problems: Problems, where: str) -> _Cell:
     values = [exact(part, unit, problems, where, "size") for part in parts]
     if len(problems.items) > found or any(value is None for value in values):
         return _Cell("bad")
+    if len(values) == 2 and (values[0] == 0) != (values[1] == 0):
+        problems.add(
+            where,
+            "size",
+            f"{text!r} has one diameter of 0",
+            "enter 0 if the lesion has gone, or both of its diameters",
+        )
+        return _Cell("bad")
+    if len(values) == 2 and values[0] == 0:
+        return _Cell("size", Fraction(0))  # "0 x 0": gone
     diameter = values[0]
     perpendicular = values[1] if len(values) == 2 else None
     return _Cell("size", diameter, perpendicular)
@@ -353,9 +363,19 @@ def _read_fragments(text: str, unit: Unit, problems: Problems, where: str) -> _C
 
 
 def _lesion(cell: _Cell, entry: LesionEntry) -> Lesion:
+    """The lesion a cell describes; two diameters in whichever order they were typed.
+
+    The size is the longest diameter (RECIST 1.1 section 3.1.1), or for a lymph node
+    its short axis (section 3.1.1: nodes are measured across); the other diameter is
+    the perpendicular one WHO multiplies by.
+    """
+    size, perpendicular = cell.diameter, cell.perpendicular
+    if size is not None and perpendicular is not None:
+        pair = sorted((size, perpendicular), reverse=not entry.node)
+        size, perpendicular = pair[0], pair[1]
     return Lesion(
-        size_mm=None if cell.fragments else cell.diameter,
-        perpendicular_mm=cell.perpendicular,
+        size_mm=None if cell.fragments else size,
+        perpendicular_mm=perpendicular,
         node=entry.node,
         organ=entry.organ.strip() or None,
         name=entry.name.strip(),

@@ -252,6 +252,49 @@ def test_non_target_progression_and_new_lesions_are_progression() -> None:
     assert cases.assess(new).visits[0].response is Response.PD
 
 
+def test_two_diameters_in_either_order_are_read_by_their_length() -> None:
+    # RECIST 1.1 section 3.1.1: the longest diameter; for a node, the short axis.
+    # T1 "52 x 40" → "10 x 52": the longest diameter stays 52 mm (0 %): SD, not PR.
+    case = Case(
+        (LesionEntry("T1", baseline="52 x 40", sizes=("10 x 52",)),),
+        (VisitEntry(day=56),),
+        "mm",
+        "recist1.1",
+    )
+    assert cases.to_visits(case)[1].targets["T1"] == Lesion(
+        size_mm=Fraction(52), perpendicular_mm=Fraction(10), name="T1"
+    )
+    assert cases.assess(case).visits[0].response is Response.SD
+    # Node N1 "20 x 16" → "15 x 9" with T1 20 → 0: short axis 9 mm < 10 mm, T1 gone: CR
+    # (section 4.3.1), not PR from reading 15 mm as the short axis.
+    case = Case(
+        (
+            LesionEntry("T1", baseline="20", sizes=("0",)),
+            LesionEntry("N1", baseline="20 x 16", sizes=("15 x 9",), node=True),
+        ),
+        (VisitEntry(day=56),),
+        "mm",
+        "recist1.1",
+    )
+    assert cases.to_visits(case)[0].targets["N1"] == Lesion(
+        size_mm=Fraction(16), perpendicular_mm=Fraction(20), node=True, name="N1"
+    )
+    assert cases.assess(case).visits[0].response is Response.CR
+
+
+@pytest.mark.parametrize("cell", ["0 x 10", "52 x 0"])
+def test_one_diameter_of_zero_is_refused(cell: str) -> None:
+    case = Case(
+        (LesionEntry("T1", baseline="52 x 40", sizes=(cell,)),), (VisitEntry(day=56),), "mm", "who"
+    )
+    with pytest.raises(InvalidInput) as caught:
+        cases.assess(case)
+    assert [str(p) for p in caught.value.problems] == [
+        f"lesion T1 at Visit 1 (day 56), size: {cell!r} has one diameter of 0. Fix: enter 0 "
+        "if the lesion has gone, or both of its diameters."
+    ]
+
+
 def test_two_diameters_make_products_for_who() -> None:
     # WHO: 40×30 + 20×20 = 1200 + 400 = 1600 mm² → 20×30 + 10×20 = 600 + 200 = 800 mm²,
     # exactly 50 % smaller: PR.
