@@ -205,10 +205,7 @@ def best_of_checked(
         + f". Assessments: {trail}."
         + (f" {ignored} assessment(s) after the first PD were not counted." if ignored else "")
     )
-    patient = (
-        f"Looking at all the visits together, the best result so far is: "
-        f"{best.counted_as.patient_label.lower()}."
-    )
+    patient = _patient_words(best, kept[-1])
     return BestResponse(
         best.counted_as,
         best.day,
@@ -218,6 +215,30 @@ def best_of_checked(
         ),
         tuple(counted),
         tuple(warnings),
+    )
+
+
+def _patient_words(best: Counted, latest: tuple[int, Response]) -> str:
+    """The best result in the past tense, and, when it is not the latest, what is now.
+
+    A best response is history: told in the present tense ("no tumour can be seen") it
+    would reassure a patient whose cancer has since grown.
+
+    Examples:
+        >>> cr = Counted(56, Response.CR, Response.CR, "confirmed by day 84")
+        >>> print(_patient_words(cr, (112, Response.PD)))
+        Looking at all the visits together, the best result was on day 56: no measurable tumour could be seen (complete remission). It is not the result now: at the latest assessment, on day 112, the cancer had grown or spread. Your care team will explain what this means for you.
+    """
+    words = (
+        f"Looking at all the visits together, the best result was on day {best.day}: "
+        f"{best.counted_as.patient_then}."
+    )
+    day, now = latest
+    if day == best.day or now is best.counted_as:
+        return words
+    return (
+        f"{words} It is not the result now: at the latest assessment, on day {day}, "
+        f"{now.patient_then}. Your care team will explain what this means for you."
     )
 
 

@@ -58,6 +58,16 @@ class Response(StrEnum):
         return LABELS[self].patient
 
     @property
+    def patient_then(self) -> str:
+        """Plain wording of a past result, inside a sentence.
+
+        Examples:
+            >>> Response.CR.patient_then
+            'no measurable tumour could be seen (complete remission)'
+        """
+        return LABELS[self].patient_then
+
+    @property
     def rank(self) -> int:
         """Order for best overall response: CR > PR > SD > NON-CR/NON-PD > PD > NE.
 
@@ -97,6 +107,8 @@ class Label:
     clinician: str
     patient: str
     rank: int
+    patient_then: str
+    """The patient wording of a past result (a best response is not what is seen now)."""
 
 
 LABELS: MappingProxyType[Response, Label] = MappingProxyType(
@@ -105,31 +117,37 @@ LABELS: MappingProxyType[Response, Label] = MappingProxyType(
             "Complete response",
             "No measurable tumour can be seen any more (complete remission)",
             6,
+            "no measurable tumour could be seen (complete remission)",
         ),
         Response.PR: Label(
             "Partial response",
             "The tumours have shrunk clearly, but have not gone (partial remission)",
             5,
+            "the tumours had shrunk clearly, but had not gone (partial remission)",
         ),
         Response.SD: Label(
             "Stable disease",
             "The tumours have neither shrunk nor grown enough to count as a change",
             4,
+            "the tumours had neither shrunk nor grown enough to count as a change",
         ),
         Response.NON_CR_NON_PD: Label(
             "Non-CR/non-PD",
             "Some disease is still there, but it has not clearly grown",
             3,
+            "some disease was still there, but it had not clearly grown",
         ),
         Response.PD: Label(
             "Progressive disease",
             "The cancer has grown or spread",
             2,
+            "the cancer had grown or spread",
         ),
         Response.NE: Label(
             "Not evaluable",
             "The scans were not complete enough to say",
             1,
+            "the scans were not complete enough to say",
         ),
     }
 )

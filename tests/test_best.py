@@ -246,3 +246,24 @@ def test_bad_options_are_problems_not_crashes(options: dict[str, object], field:
     with pytest.raises(InvalidInput) as caught:
         best_response([(28, CR), (56, PR)], **options)  # type: ignore[arg-type]
     assert [p.field for p in caught.value.problems] == [field]
+
+
+def test_patient_words_do_not_reassure_after_progression() -> None:
+    # CR on day 56 (confirmed on day 84), PD on day 112: the best response is CR (Table 3),
+    # but the patient is told it was the best result then, and that the cancer has grown.
+    b = best_response([(56, "CR"), (84, "CR"), (112, "PD")], confirmation_days=28)
+    assert b.response is Response.CR
+    assert b.explanation.patient == (
+        "Looking at all the visits together, the best result was on day 56: no measurable "
+        "tumour could be seen (complete remission). It is not the result now: at the latest "
+        "assessment, on day 112, the cancer had grown or spread. Your care team will explain "
+        "what this means for you."
+    )
+
+
+def test_patient_words_of_a_best_result_that_is_the_latest() -> None:
+    b = best_response([(56, "SD"), (112, "PR")])
+    assert b.explanation.patient == (
+        "Looking at all the visits together, the best result was on day 112: the tumours had "
+        "shrunk clearly, but had not gone (partial remission)."
+    )
