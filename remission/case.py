@@ -1071,6 +1071,7 @@ def criteria_rules(criteria: Criteria) -> pd.DataFrame:
         ("Reappearance", criteria.reappearance),
         ("Not evaluable", criteria.not_evaluable),
         ("Too small to measure", criteria.too_small),
+        ("Lymph nodes", criteria.node_measure),
         ("Confirmation", criteria.confirmation),
     ]
     if criteria.measurability is not None:

@@ -211,6 +211,11 @@ class Criteria:
     too_small: Rule
     node_normal_below_mm: Fraction | None
     """Lymph nodes below this short axis count as normal for complete response."""
+    node_short_axis: bool
+    """A lymph node target is measured by its short axis (``size_mm``); else by its
+    longest diameter like any lesion: the larger of its two diameters."""
+    node_measure: Rule
+    """How a lymph node target is measured, with its source."""
     measurability: Measurability | None
     table: tuple[Row, ...]
     confirmation_days: int | None
@@ -485,6 +490,11 @@ RECIST_1_1 = Criteria(
         "has disappeared as 0 mm",
     ),
     node_normal_below_mm=Fraction(10),
+    node_short_axis=True,
+    node_measure=_r11(
+        "section 3.1.1",
+        "A lymph node is measured by its short axis, at baseline and at every follow-up",
+    ),
     measurability=Measurability(
         min_size_mm=Fraction(10),
         min_node_mm=Fraction(15),
@@ -555,6 +565,12 @@ RECIST_1_0 = Criteria(
         "later specified",
     ),
     node_normal_below_mm=None,
+    node_short_axis=False,
+    node_measure=_r10(
+        "'Measurability of tumour lesions at baseline'",
+        "A lymph node is measured as any lesion, by its longest diameter (the short axis "
+        "came with RECIST 1.1): the larger of its two diameters",
+    ),
     measurability=Measurability(
         min_size_mm=Fraction(10),
         min_node_mm=None,
@@ -625,6 +641,12 @@ WHO = Criteria(
         "as RECIST 1.1 later specified",
     ),
     node_normal_below_mm=None,
+    node_short_axis=False,
+    node_measure=_who(
+        "'Response'",
+        "A lymph node is measured as any lesion: by the product of its two diameters (by "
+        "the longer one when sums of diameters are used)",
+    ),
     measurability=None,
     table=_conventional_table(_who_row),
     confirmation_days=28,
@@ -683,6 +705,11 @@ BASIC = Criteria(
         "A lesion too small to see or measure counts as gone",
     ),
     node_normal_below_mm=None,
+    node_short_axis=False,
+    node_measure=_doc(
+        "'Partial remission'",
+        "A lymph node is measured as any tumour, by its size: the longer of its two diameters",
+    ),
     measurability=None,
     table=_conventional_table(_basic_row),
     confirmation_days=None,

@@ -568,7 +568,14 @@ PRODUCT_UNKNOWN: Final = (
 )
 
 
-def _value(reading: _Reading, criteria: Criteria, products: bool) -> Fraction | None:
+def _value(
+    reading: _Reading, criteria: Criteria, products: bool, *, node: bool = False
+) -> Fraction | None:
+    """What a target adds to the sum: its diameter, or its product (WHO).
+
+    A lymph node's ``diameter`` is its short axis; criteria without the short-axis rule
+    measure it as any lesion, by its longest diameter (``criteria.node_measure``).
+    """
     if reading.too_small:
         size = criteria.too_small_mm
         return size * size if products else size
@@ -578,6 +585,13 @@ def _value(reading: _Reading, criteria: Criteria, products: bool) -> Fraction | 
         return None  # a product without its second diameter is unknown
     if products:
         return reading.diameter * (reading.perpendicular or 0)
+    return _diameter(reading, criteria, node=node)
+
+
+def _diameter(reading: _Reading, criteria: Criteria, *, node: bool) -> Fraction | None:
+    """The diameter a lesion is measured by: a node's longest one unless by short axis."""
+    if node and not criteria.node_short_axis and reading.diameter and reading.perpendicular:
+        return max(reading.diameter, reading.perpendicular)
     return reading.diameter
 
 
@@ -593,7 +607,11 @@ def _status(reading: _Reading, value: Fraction | None) -> str:
 
 def _is_gone(target: _Target, reading: _Reading, criteria: Criteria) -> bool:
     """Complete response for one lesion (RECIST 1.1 section 4.3.1: nodes < 10 mm)."""
-    size = criteria.too_small_mm if reading.too_small else reading.diameter
+    size = (
+        criteria.too_small_mm
+        if reading.too_small
+        else _diameter(reading, criteria, node=target.node)
+    )
     if size is None:
         return False
     if target.node and criteria.node_normal_below_mm is not None:
@@ -690,7 +708,10 @@ def _assess_series(
     warnings.extend(_deviations(criteria, case))
     measure = Measure.PRODUCT if products else Measure.DIAMETER
     baseline_visit = case.visits[0]
-    base_values = [_value(r, criteria, products) or Fraction(0) for r in baseline_visit.readings]
+    base_values = [
+        _value(r, criteria, products, node=t.node) or Fraction(0)
+        for t, r in zip(case.targets, baseline_visit.readings, strict=True)
+    ]
     baseline = sum(base_values, Fraction(0)) if case.targets else None
     nadir = nadir_override if nadir_override is not None else baseline
     lesion_nadirs = list(base_values)
@@ -703,7 +724,10 @@ def _assess_series(
     results: list[Assessment] = []
     for visit in case.visits[1:]:
         day = visit.day - baseline_visit.day
-        values = [_value(r, criteria, products) for r in visit.readings]
+        values = [
+            _value(r, criteria, products, node=t.node)
+            for t, r in zip(case.targets, visit.readings, strict=True)
+        ]
         target: _TargetDecision | None = None
         if case.targets and baseline is not None and nadir is not None:
             target = _decide_target(
@@ -958,7 +982,7 @@ def _deviations(criteria: Criteria, case: _Case) -> list[Deviation]:
     source = str(limits.rule.citation)
     baseline = case.visits[0]
     for target, reading in zip(case.targets, baseline.readings, strict=True):
-        size = reading.diameter
+        size = _diameter(reading, criteria, node=target.node)
         if size is None:
             continue
         if target.node and limits.min_node_mm is not None and size < limits.min_node_mm:
@@ -969,7 +993,7 @@ def _deviations(criteria: Criteria, case: _Case) -> list[Deviation]:
                     source,
                 )
             )
-        elif not target.node and size < limits.min_size_mm:
+        elif (not target.node or limits.min_node_mm is None) and size < limits.min_size_mm:
             found.append(
                 Deviation(
                     f"lesion {target.name}",
@@ -1232,7 +1256,10 @@ def classify(
     if nadir is not None:
         products, _ = _uses_products(chosen, case)
         base_sum = sum(
-            (_value(r, chosen, products) or Fraction(0) for r in case.visits[0].readings),
+            (
+                _value(r, chosen, products, node=t.node) or Fraction(0)
+                for t, r in zip(case.targets, case.visits[0].readings, strict=True)
+            ),
             Fraction(0),
         )
         if nadir > base_sum:

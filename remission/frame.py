@@ -354,8 +354,9 @@ class _Assessor:
         # A follow-up lesion of a product patient without its second diameter: unknown.
         self.unknown_product = self.no_perp & self.row_products
         missing |= self.unknown_product
-        # engine._value: too small = the criteria's size; products = diameter × perpendicular.
-        diameter = np.where(too_small, small_um, size)
+        # engine._value: too small = the criteria's size; products = diameter × perpendicular;
+        # a node's longest diameter unless the criteria measure its short axis.
+        diameter = np.where(too_small, small_um, self._diameter(size, perp, node))
         value = np.where(
             self.row_products,
             np.where(too_small, small_um * small_um, np.maximum(size, 0) * np.maximum(perp, 0)),
@@ -371,6 +372,13 @@ class _Assessor:
         self.gone = gone & ~missing
         self.missing = missing
         self.t_rows = np.flatnonzero(target)
+
+    def _diameter(self, size: Int64, perp: Int64, node: Bools) -> Int64:
+        """engine._diameter: a node's longest diameter unless measured by its short axis."""
+        if self.criteria.node_short_axis:
+            return size
+        longest: Int64 = np.where(node & (size > 0) & (perp > 0), np.maximum(size, perp), size)
+        return longest
 
     def _per_visit(self, values: Int64) -> Int64:
         """Sums of a per-target-row value over each visit (0 for visits without targets)."""
@@ -1037,15 +1045,20 @@ def _patient_warnings(a: _Assessor) -> list[str]:
         source = str(limits.rule.citation)
         role = data["role"].to_numpy()
         base_targets = np.flatnonzero((role == Role.TARGET) & at_base)
-        size = data["size_um"].to_numpy()[base_targets]
         node = data["node"].to_numpy(dtype=bool)[base_targets]
+        size = a._diameter(
+            data["size_um"].to_numpy()[base_targets],
+            data["perp_um"].to_numpy()[base_targets],
+            node,
+        )
         pid = a.pid[base_targets]
         small_node = np.zeros(base_targets.size, dtype=bool)
+        num, den = _fraction_parts(limits.min_size_mm)
+        small = size * den < num * UM_PER_MM
         if limits.min_node_mm is not None:
+            small &= ~node
             num, den = _fraction_parts(limits.min_node_mm)
             small_node = node & (size * den < num * UM_PER_MM)
-        num, den = _fraction_parts(limits.min_size_mm)
-        small = ~node & (size * den < num * UM_PER_MM)
         for i in np.flatnonzero(small_node | small).tolist():
             value = Fraction(int(size[i]), UM_PER_MM)
             text = (

@@ -558,3 +558,20 @@ def test_every_unreadable_dataset_is_reported_at_once(tmp_path: Path) -> None:
     ]
     code, _, err = run("cdisc", *missing[:2])
     assert len(err.splitlines()) == 2
+
+
+def test_compare_measures_nodes_as_each_criteria_set_does() -> None:
+    # Node N1: short axis 16 mm both times, other diameter 30 → 20 mm. RECIST 1.0 sums
+    # the longest diameter (30 → 20: −33.3 %, PR); RECIST 1.1 the short axis (16 → 16:
+    # SD); WHO the product (480 → 320 mm²: −33.3 %, SD); basic the longest (−33.3 %, SD).
+    text = (
+        "patient,visit,day,lesion,role,size_mm,perpendicular_mm,node\n"
+        "P1,baseline,0,N1,target,16,30,yes\n"
+        "P1,w8,56,N1,target,16,20,yes\n"
+    )
+    code, out, err = run("compare", "-", stdin=text)
+    assert (code, err) == (0, "")
+    frame = pd.read_csv(io.StringIO(out))
+    follow_up = frame[frame["visit"] == "w8"].iloc[0]
+    expected = {"basic": "SD", "who": "SD", "recist1.0": "PR", "recist1.1": "SD"}
+    assert {name: follow_up[name] for name in expected} == expected

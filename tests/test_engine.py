@@ -992,3 +992,43 @@ def test_series_options_are_checked_as_the_batch_engine_checks_them(
     with pytest.raises(InvalidInput) as caught:
         classify_series(visits, **options)  # type: ignore[arg-type]
     assert caught.value.problems[0].field == next(iter(options))
+
+
+class TestNodesBeforeRecist11:
+    """RECIST 1.0 (Therasse 2000, 'Measurability'): a node is a lesion like any other,
+    measured by its longest diameter; the short axis came with RECIST 1.1 (3.1.1)."""
+
+    def visits(self) -> list[Visit]:
+        # Short axis 16 mm both times; the other diameter 30 → 20 mm.
+        return [
+            Visit(0, {"N1": Lesion(size_mm=16, perpendicular_mm=30, node=True)}),
+            Visit(56, {"N1": Lesion(size_mm=16, perpendicular_mm=20, node=True)}),
+        ]
+
+    def test_recist_1_0_sums_a_nodes_longest_diameter(self) -> None:
+        # 30 → 20 mm is −33.3 %: PR (≥ 30 %).
+        (visit,) = classify_series(self.visits(), criteria="recist1.0").visits
+        assert (visit.baseline, visit.current, visit.response) == (30, 20, Response.PR)
+
+    def test_recist_1_1_keeps_the_short_axis(self) -> None:
+        # 16 → 16 mm: 0 %, SD.
+        (visit,) = classify_series(self.visits(), criteria="recist1.1").visits
+        assert (visit.baseline, visit.current, visit.response) == (16, 16, Response.SD)
+
+    def test_who_multiplies_the_two_diameters(self) -> None:
+        # 16 × 30 = 480 → 16 × 20 = 320 mm²: −33.3 %, not the 50 % WHO asks: SD.
+        (visit,) = classify_series(self.visits(), criteria="who").visits
+        assert (visit.baseline, visit.current, visit.response) == (480, 320, Response.SD)
+
+    def test_a_small_node_is_not_measurable_under_recist_1_0(self) -> None:
+        # 'Measurability': at least 10 mm for every lesion, nodes included.
+        s = classify_series(
+            [
+                Visit(0, {"A": 9.9, "N": Lesion(5, node=True)}),
+                Visit(42, {"A": 9.9, "N": Lesion(5, node=True)}),
+            ],
+            criteria="recist1.0",
+        )
+        messages = [w.message for w in s.warnings]
+        assert "longest diameter 9.9 mm at baseline is below 10 mm (not measurable)" in messages
+        assert "longest diameter 5 mm at baseline is below 10 mm (not measurable)" in messages
