@@ -1003,7 +1003,7 @@ class _Checker:
         self.flag(
             ~blank & ~ok & ~iso & rows,
             name,
-            lambda i: f"{self.original('date', i)!r} is not a full ISO 8601 date",
+            lambda i: f"{self.original('date', i)!r} is not a date written YYYY-MM-DD",
             "write dates as YYYY-MM-DD, e.g. 2024-03-01 (day/month orders are ambiguous, "
             "and days cannot be counted from a partial date)",
         )

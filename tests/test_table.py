@@ -450,7 +450,7 @@ def test_days_must_be_whole_numbers_and_dates_iso() -> None:
     assert [p.message for p in found] == ["'1.5' is not a whole number of days", "is empty"]
     header = "patient,visit,date,lesion,role,size_mm"
     found = problems(csv("P1,baseline,01/03/2024,T1,target,20", header=header))
-    assert found[0].message == "'01/03/2024' is not a full ISO 8601 date"
+    assert found[0].message == "'01/03/2024' is not a date written YYYY-MM-DD"
     assert "ambiguous" in found[0].fix
     found = problems(csv("P1,baseline,2024-02-30,T1,target,20", header=header))
     assert found[0].message == "'2024-02-30' is not a day in the calendar"
