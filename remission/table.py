@@ -460,7 +460,7 @@ def _too_many(max_rows: int) -> Problem:
     return Problem(
         "input",
         "rows",
-        f"has more than {max_rows:,} rows",
+        f"has more than {max_rows:,} row{'' if max_rows == 1 else 's'}",
         "split the study into smaller files, or raise the limit (--max-rows)",
     )
 
