@@ -1008,17 +1008,29 @@ class TestNodesBeforeRecist11:
     def test_recist_1_0_sums_a_nodes_longest_diameter(self) -> None:
         # 30 → 20 mm is −33.3 %: PR (≥ 30 %).
         (visit,) = classify_series(self.visits(), criteria="recist1.0").visits
-        assert (visit.baseline, visit.current, visit.response) == (30, 20, Response.PR)
+        assert (visit.baseline, visit.current, visit.response) == (
+            Fraction(30),
+            Fraction(20),
+            Response.PR,
+        )
 
     def test_recist_1_1_keeps_the_short_axis(self) -> None:
         # 16 → 16 mm: 0 %, SD.
         (visit,) = classify_series(self.visits(), criteria="recist1.1").visits
-        assert (visit.baseline, visit.current, visit.response) == (16, 16, Response.SD)
+        assert (visit.baseline, visit.current, visit.response) == (
+            Fraction(16),
+            Fraction(16),
+            Response.SD,
+        )
 
     def test_who_multiplies_the_two_diameters(self) -> None:
         # 16 × 30 = 480 → 16 × 20 = 320 mm²: −33.3 %, not the 50 % WHO asks: SD.
         (visit,) = classify_series(self.visits(), criteria="who").visits
-        assert (visit.baseline, visit.current, visit.response) == (480, 320, Response.SD)
+        assert (visit.baseline, visit.current, visit.response) == (
+            Fraction(480),
+            Fraction(320),
+            Response.SD,
+        )
 
     def test_a_small_node_is_not_measurable_under_recist_1_0(self) -> None:
         # 'Measurability': at least 10 mm for every lesion, nodes included.

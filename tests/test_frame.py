@@ -702,7 +702,7 @@ def test_a_cr_is_confirmed_across_a_visit_that_saw_no_disease_in_both_engines() 
     ],
 )
 def test_the_hold_confirms_as_the_best_response_does(
-    options: dict[str, int], last: str, best: str
+    options: dict[str, Any], last: str, best: str
 ) -> None:
     sizes = [(0, 100, 10), (28, 60, 5), (42, 60, None), (56, 60, 5), (84, 70, 7.5)]
     frame = pd.DataFrame(
