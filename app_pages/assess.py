@@ -271,7 +271,7 @@ def _best(series: Series) -> None:
     best = series.best_response
     given, confirmed = cases.best_response_visits(series)
     with st.container(border=True):
-        widgets.response_banner(best.response, "Best overall response across the visits")
+        widgets.response_banner(best.response, "Best overall response across the visits", past=True)
         if given:
             st.text(f"Given by {given}" + (f", confirmed by {confirmed}." if confirmed else "."))
         st.text(best.explanation.patient)

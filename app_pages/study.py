@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from app_pages import charts, widgets
 from remission import CRITERIA, InvalidInput, Problem, examples
@@ -55,29 +53,6 @@ with st.expander("The table's columns", icon=":material/table_rows:"):
 The earliest visit of each patient is the baseline; days are counted from it.
 """
     )
-
-
-def _domain(upload: UploadedFile, name: str) -> pd.DataFrame:
-    """An uploaded SDTM domain (.csv or .xpt), read in memory: nothing is written to disk."""
-    raw = io.BytesIO(upload.getvalue())
-    try:
-        if upload.name.lower().endswith(".xpt"):
-            frame = pd.read_sas(raw, format="xport", encoding="utf-8")
-        else:
-            text = raw.getvalue().decode("utf-8-sig")
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (UnicodeDecodeError, ValueError, pd.errors.ParserError) as error:
-        raise InvalidInput(
-            [
-                Problem(
-                    f"{name} file",
-                    "file",
-                    f"cannot be read ({type(error).__name__})",
-                    "give the SDTM dataset as .csv (UTF-8) or .xpt (SAS transport)",
-                )
-            ]
-        ) from None
-    return frame
 
 
 def _show_left_out(problems: Sequence[Problem], left_out: int, where: str, who: str) -> None:
@@ -142,9 +117,10 @@ elif source == "Upload CDISC SDTM TU + TR":
     )
     if tu is not None and tr is not None:
         try:
+            # Read in memory (nothing is written to disk); .csv or .xpt, told by content.
             sdtm = read_sdtm(
-                _domain(tu, "TU"),
-                _domain(tr, "TR"),
+                tu.getvalue(),
+                tr.getvalue(),
                 evaluator=evaluator.strip() or None,
                 keep_going=True,
             )

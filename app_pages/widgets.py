@@ -84,12 +84,20 @@ def show_problems(
     st.error(f"**{heading}** ({count} {noun})\n\n{items}", icon=":material/error:")
 
 
-def response_banner(response: Response, caption: str) -> None:
-    """The category in large type: colour, icon and words (never colour alone)."""
+def response_banner(response: Response, caption: str, *, past: bool = False) -> None:
+    """The category in large type: colour, icon and words (never colour alone).
+
+    ``past`` words a result that was, not one that is (a best response is history).
+    """
     colour, icon = RESPONSE_STYLE[response]
     st.caption(caption)
     st.markdown(f"## :{colour}[{icon} {response.label}]")
-    st.markdown(f"**{response.value}**: {response.patient_label}.")
+    words = (
+        response.patient_then[:1].upper() + response.patient_then[1:]
+        if past
+        else response.patient_label
+    )
+    st.markdown(f"**{response.value}**: {words}.")
 
 
 _MIME: Final = MappingProxyType(

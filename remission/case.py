@@ -883,7 +883,7 @@ def sum_points(series: Series) -> pd.DataFrame:
             {
                 "visit": a.visit,
                 "day": a.day,
-                "sum": a.sum_mm,
+                "sum": a.sum_mm if a.all_assessed else None,  # a part is no sum (4.4.2)
                 "unit": a.unit,
                 "response": a.response.value,
                 "complete": a.all_assessed,

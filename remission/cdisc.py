@@ -98,7 +98,7 @@ __all__ = [
 ]
 
 Domain = pd.DataFrame | str | os.PathLike[str] | bytes
-"""A dataset, a path to a .csv or .xpt file, or the bytes of a CSV (standard input)."""
+"""A dataset, a path to a .csv or .xpt file, or a file's bytes (an upload, standard input)."""
 """A domain: a DataFrame, or the path of a ``.csv`` or ``.xpt`` file."""
 
 AVAL: Final = MappingProxyType(
@@ -154,7 +154,9 @@ def read_domain(source: Domain, name: str) -> tuple[pd.DataFrame, np.ndarray]:
     else:
         path = Path("-" if isinstance(source, bytes) else source)
         try:
-            if path.suffix.lower() == ".xpt":
+            if isinstance(source, bytes) and source.startswith(_XPORT_HEADER):
+                frame = _read_xpt(io.BytesIO(source))
+            elif path.suffix.lower() == ".xpt":
                 frame = _read_xpt(path)
             else:
                 raw = source if isinstance(source, bytes) else path.read_bytes()
@@ -166,7 +168,7 @@ def read_domain(source: Domain, name: str) -> tuple[pd.DataFrame, np.ndarray]:
                     Problem(
                         f"{name} file {str(path)!r}"
                         if not isinstance(source, bytes)
-                        else f"{name} from standard input",
+                        else f"{name} file",
                         "file",
                         f"cannot be read ({type(error).__name__}: {error})",
                         "give an SDTM dataset as .csv (UTF-8) or .xpt (SAS transport)",
@@ -195,7 +197,21 @@ _IBM_ZERO_MISREAD: Final = 16.0**-65
 """What :func:`pandas.read_sas` returns for an IBM float zero (pandas-dev/pandas#50670)."""
 
 
-def _read_xpt(path: Path) -> pd.DataFrame:
+_XPORT_HEADER: Final = b"HEADER RECORD*******LIB"
+"""How a SAS transport file begins (versions 5 and 8), to tell it from CSV in memory."""
+
+
+def _read_xpt(path: Path | io.BytesIO) -> pd.DataFrame:
+    """:func:`_read_xport`; a damaged file (pandas then fails in many ways) as ValueError."""
+    try:
+        return _read_xport(path)
+    except (OSError, ValueError):
+        raise
+    except Exception as failure:
+        raise ValueError(f"not a readable SAS transport file ({type(failure).__name__})") from None
+
+
+def _read_xport(path: Path | io.BytesIO) -> pd.DataFrame:
     """SAS transport: version 5 (the FDA's format) with pandas; version 8 needs pyreadstat.
 
     XPORT stores numbers as IBM floating point. They are read back at 15 significant
@@ -208,6 +224,11 @@ def _read_xpt(path: Path) -> pd.DataFrame:
     except ValueError as error:
         if "not an XPORT file" not in str(error):
             raise
+        if isinstance(path, io.BytesIO):
+            raise ValueError(
+                "not a SAS transport version 5 file (export as XPORT version 5, the format "
+                "the FDA asks for)"
+            ) from None
         try:
             import pyreadstat  # noqa: PLC0415 - optional: only for XPORT version 8
         except ImportError:

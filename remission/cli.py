@@ -461,7 +461,7 @@ def _evaluator_option(parser: argparse.ArgumentParser) -> None:
 
 def _notes(notes: Sequence[str], streams: Streams) -> None:
     for note in notes:
-        print(f"remission: note: {note}", file=streams.stderr)
+        print(f"remission: note: {one_line(note)}", file=streams.stderr)
 
 
 def _domain(name: str, streams: Streams) -> str | bytes:
@@ -601,11 +601,17 @@ def _rcb_usage(args: argparse.Namespace) -> str | None:
     return None
 
 
+def _stripped(cell: object) -> object:
+    """A cell without the spaces rcb() reads past (any Unicode white space)."""
+    return cell.strip() if isinstance(cell, str) else cell
+
+
 def _rcb(args: argparse.Namespace, streams: Streams) -> int:
     if args.input is not None:
         cases = rcb_frame(_read_rcb_cases(args.input, streams))
         # Read as text so that rcb() names bad cells; checked, they are numbers again.
-        _write(cases.assign(**{c: pd.to_numeric(cases[c]) for c in RCB_COLUMNS}), args, streams)
+        numbers = {c: pd.to_numeric(cases[c].map(_stripped)) for c in RCB_COLUMNS}
+        _write(cases.assign(**numbers), args, streams)
         return 0
     result = rcb(args.d1, args.d2, args.cellularity, args.in_situ, args.nodes, args.node_size)
     prose = args.format is None and Path(args.output).suffix.lower() not in (".csv", ".json")

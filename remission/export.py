@@ -67,23 +67,25 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
         >>> neutralise(pd.DataFrame({"x": ["@SUM(A1)", "ok", "-2"]}))["x"].tolist()
         ["'@SUM(A1)", 'ok', "'-2"]
     """
-    columns: dict[str, pd.Series] = {}
-    for name in frame.columns:
-        column = frame[name]
+    columns: list[pd.Series] = []
+    for position in range(frame.shape[1]):  # by position: names may repeat
+        column = frame.iloc[:, position]
         if is_numeric_dtype(column.dtype) or is_bool_dtype(column.dtype):
-            columns[_safe_text(str(name))] = column
+            columns.append(column)
         elif isinstance(column.dtype, pd.CategoricalDtype):
-            columns[_safe_text(str(name))] = column.map(_safe_cell)
+            columns.append(column.map(_safe_cell))
         elif column.dtype == object:
             # Built as a list so that long free text stays Python strings (cheaper to write).
             safe = [_safe_cell(value) for value in column.tolist()]
-            columns[_safe_text(str(name))] = pd.Series(safe, index=frame.index, dtype=object)
+            columns.append(pd.Series(safe, index=frame.index, dtype=object))
         elif pd.api.types.is_string_dtype(column.dtype):
             risky = column.str.contains(_TRIGGER_PATTERN, regex=True, na=False)
-            columns[_safe_text(str(name))] = column.mask(risky, "'" + column)
+            columns.append(column.mask(risky, "'" + column))
         else:
-            columns[_safe_text(str(name))] = column
-    return pd.DataFrame(columns, index=frame.index)
+            columns.append(column)
+    out = pd.DataFrame(dict(enumerate(columns)), index=frame.index)
+    out.columns = pd.Index([_safe_text(str(name)) for name in frame.columns], dtype=object)
+    return out
 
 
 def _safe_text(text: str) -> str:
@@ -128,7 +130,7 @@ def _cells(column: pd.Series) -> list[str] | None:
     if isinstance(dtype, pd.CategoricalDtype):
         if not _text(dtype.categories.dtype):
             return None
-        words = [_quoted(str(word)) for word in dtype.categories.tolist()] + [""]
+        words = [_quoted(_text_of(word)) for word in dtype.categories.tolist()] + [""]
         return [words[code] for code in column.cat.codes.tolist()]
     if str(dtype) == "float64":  # numpy's (pandas' nullable Float64 is written by to_csv)
         return ["" if math.isnan(value) else repr(value) for value in column.tolist()]
@@ -140,7 +142,7 @@ def _cells(column: pd.Series) -> list[str] | None:
         values = column.tolist()
         if not all(isinstance(value, str) or _missing(value) for value in values):
             return None
-        return ["" if _missing(value) else _quoted(str(value)) for value in values]
+        return ["" if _missing(value) else _quoted(_text_of(value)) for value in values]
     return None
 
 
@@ -149,6 +151,14 @@ def _text(dtype: DtypeObj) -> bool:
     return is_object_dtype(dtype) or (
         is_string_dtype(dtype) and not isinstance(dtype, pd.ArrowDtype)
     )
+
+
+def _text_of(value: object) -> str:
+    """What the csv module writes: a string's own text, anything else's ``str``.
+
+    A ``str`` subclass (a ``(str, Enum)`` member, say) may print otherwise.
+    """
+    return str.__str__(value) if isinstance(value, str) else str(value)
 
 
 def _missing(value: object) -> bool:

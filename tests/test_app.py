@@ -148,6 +148,13 @@ def test_cm_and_a_second_visit() -> None:
     (table,) = [d.value for d in at.dataframe if "Response" in d.value.columns]
     assert table["Response"].tolist() == ["PR", "PD"]
     assert table["Visit"].tolist() == ["Visit 1 (day 56)", "Week 16 (day 112)"]
+    # The best response (PR, day 56) is history: told in the past tense, never as now.
+    words = [m.value for m in at.markdown]
+    assert "**PR**: The tumours had shrunk clearly, but had not gone (partial remission)." in words
+    assert (
+        "**PR**: The tumours have shrunk clearly, but have not gone (partial remission)."
+        not in words
+    )
 
 
 def test_compare_criteria_table() -> None:

@@ -641,10 +641,13 @@ def test_chart_points() -> None:
     )
     series = cases.assess(case)
     points = cases.sum_points(series)
-    assert points[["day", "sum", "response", "complete"]].values.tolist() == [
-        [0, 50.0, "baseline", True],
-        [56, 10.0, "NE", False],
+    # T2 not assessed: 10 mm is a part, not the sum (RECIST 1.1 4.4.2), and is not drawn.
+    assert points[["day", "response", "complete"]].values.tolist() == [
+        [0, "baseline", True],
+        [56, "NE", False],
     ]
+    assert points["sum"].iloc[0] == 50.0
+    assert pd.isna(points["sum"].iloc[1])
     lesions = cases.lesion_points(series)
     assert lesions["status"].tolist() == ["measured", "measured", "measured", "not assessed"]
     assert pd.isna(lesions["size"].iloc[3])

@@ -1071,3 +1071,34 @@ def test_notes_do_not_speak_of_subjects_left_out() -> None:
     assert [e.patient for e in study.excluded] == ["S2"]
     assert not any("S2" in note for note in study.notes)
     assert any("USUBJID S1: target 'T01' split" in note for note in study.notes)
+
+
+def _xpt(tmp_path: Path) -> Path:
+    pyreadstat = pytest.importorskip("pyreadstat")
+    tu = pd.read_csv(TU, dtype=str, keep_default_na=False)
+    path = tmp_path / "tu.xpt"
+    pyreadstat.write_xport(tu, str(path), table_name="TU", file_format_version=5)
+    return path
+
+
+def test_xpt_bytes_are_told_from_csv_by_their_content(tmp_path: Path) -> None:
+    # An upload or standard input has no file name to go by.
+    path = _xpt(tmp_path)
+    from_bytes = to_rs(read_sdtm(path.read_bytes(), Path(TR).read_bytes()))
+    pd.testing.assert_frame_equal(from_bytes, to_rs(read_sdtm(TU, TR)))
+
+
+def test_a_damaged_xpt_file_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    path = _xpt(tmp_path)
+    cut = tmp_path / "cut.xpt"
+    cut.write_bytes(path.read_bytes()[:2562])
+    missing = tmp_path / "tr.csv"
+    with pytest.raises(InvalidInput) as caught:
+        read_sdtm(cut, missing)
+    assert [p.where for p in caught.value.problems] == [
+        f"TU file {str(cut)!r}",
+        f"TR file {str(missing)!r}",
+    ]
+    assert "cannot be read" in caught.value.problems[0].message
+    with pytest.raises(InvalidInput, match="TU file, file: cannot be read"):
+        read_sdtm(cut.read_bytes(), Path(TR).read_bytes())

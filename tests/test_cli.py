@@ -575,3 +575,29 @@ def test_compare_measures_nodes_as_each_criteria_set_does() -> None:
     follow_up = frame[frame["visit"] == "w8"].iloc[0]
     expected = {"basic": "SD", "who": "SD", "recist1.0": "PR", "recist1.1": "SD"}
     assert {name: follow_up[name] for name in expected} == expected
+
+
+def test_rcb_cases_with_unicode_spaces_around_numbers() -> None:
+    # rcb() reads " 20" with a no-break space as 20; so must the numbers written back.
+    cases = (
+        "id,d1_mm,d2_mm,cellularity_pct,in_situ_pct,positive_nodes,largest_node_met_mm\n"
+        "A,\u00a020,10\u3000,30,10,2,4\n"
+    )
+    code, out, err = run("rcb", "-", stdin=cases)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[1].startswith("A,20,10,30,10,2,4,3.150203517016104,RCB-II,")
+
+
+def test_cdisc_notes_stay_one_line(tmp_path: Path) -> None:
+    # A subject in TU only (no TR result) is noted; its id holds a line break and an
+    # escape sequence, written as escapes.
+    tu = (DATA / "sdtm_tu.csv").read_text(encoding="utf-8")
+    first = tu.splitlines()[1].split(",")
+    first[2] = '"99\nX\x1b[31m"'
+    (tmp_path / "tu.csv").write_text(tu + ",".join(first) + "\n", encoding="utf-8")
+    code, _, err = run("cdisc", str(tmp_path / "tu.csv"), str(DATA / "sdtm_tr.csv"))
+    assert code == 0
+    notes = [line for line in err.splitlines() if "99" in line]
+    assert notes
+    assert all(line.startswith("remission: note: ") for line in notes)
+    assert "99\\nX\\x1b[31m" in notes[0]

@@ -1014,6 +1014,12 @@ class TestNodesBeforeRecist11:
             Response.PR,
         )
 
+    def test_the_lesion_line_names_the_diameter_used(self) -> None:
+        (visit,) = classify_series(self.visits(), criteria="recist1.0").visits
+        assert "N1: 20 mm (longest diameter" in visit.explanation.lesions
+        (visit,) = classify_series(self.visits(), criteria="recist1.1").visits
+        assert "N1: 16 mm (short axis" in visit.explanation.lesions
+
     def test_recist_1_1_keeps_the_short_axis(self) -> None:
         # 16 → 16 mm: 0 %, SD.
         (visit,) = classify_series(self.visits(), criteria="recist1.1").visits

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import enum
 import io
 import json
 
@@ -182,3 +183,22 @@ def test_csv_is_what_pandas_writes(frame: pd.DataFrame) -> None:
     buffer = io.StringIO()
     neutralise(frame).to_csv(buffer, index=False, lineterminator="\r\n")
     assert to_safe_csv(frame) == buffer.getvalue()
+
+
+def test_a_str_subclass_is_written_as_its_text() -> None:
+    class Code(str, enum.Enum):  # noqa: UP042 - the case: str() is not its text
+        PR = "partial"
+
+    frame = pd.DataFrame(
+        {"k": ["a"], "v": pd.Series([Code.PR], dtype=object), "c": pd.Categorical([Code.PR])}
+    )
+    assert to_safe_csv(frame) == "k,v,c\r\na,partial,partial\r\n"
+
+
+@pytest.mark.parametrize(
+    ("names", "header"),
+    [(["a", "a"], "a,a"), ([1, "1"], "1,1"), (["=a", "'=a"], "'=a,'=a")],
+)
+def test_no_column_is_lost_when_names_repeat(names: list[object], header: str) -> None:
+    frame = pd.DataFrame([["x", "y"]], columns=names)
+    assert to_safe_csv(frame) == f"{header}\r\nx,y\r\n"
