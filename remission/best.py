@@ -231,10 +231,17 @@ def _patient_words(best: Counted, latest: tuple[int, Response]) -> str:
     """
     words = (
         f"Looking at all the visits together, the best result was on day {best.day}: "
-        f"{best.counted_as.patient_then}."
+        f"{best.recorded.patient_then}."
     )
+    if best.counted_as is not best.recorded:
+        why = (
+            "it was not confirmed by a later scan"
+            if best.recorded in (Response.CR, Response.PR)
+            else "it came too soon after the start of treatment"
+        )
+        words += f" It counts only as {best.counted_as.phrase} because {why}."
     day, now = latest
-    if day == best.day or now is best.counted_as:
+    if day == best.day or now is best.recorded:
         return words
     return (
         f"{words} It is not the result now: at the latest assessment, on day {day}, "

@@ -267,3 +267,15 @@ def test_patient_words_of_a_best_result_that_is_the_latest() -> None:
         "Looking at all the visits together, the best result was on day 112: the tumours had "
         "shrunk clearly, but had not gone (partial remission)."
     )
+
+
+def test_patient_words_of_an_unconfirmed_pr() -> None:
+    # PR on day 42 not confirmed (SD on day 56): best response SD (Table 3), but the
+    # patient is told the tumours had shrunk that day, and why it counts only as SD.
+    b = best_response([(42, "PR"), (56, "SD")], confirmation_days=28)
+    assert b.response is Response.SD
+    assert b.explanation.patient.startswith(
+        "Looking at all the visits together, the best result was on day 42: the tumours had "
+        "shrunk clearly, but had not gone (partial remission). It counts only as stable "
+        "disease because it was not confirmed by a later scan. It is not the result now: "
+    )
