@@ -569,7 +569,8 @@ RECIST_1_0 = Criteria(
     node_measure=_r10(
         "'Measurability of tumour lesions at baseline'",
         "A lymph node is measured as any lesion, by its longest diameter (the short axis "
-        "came with RECIST 1.1): the larger of its two diameters",
+        "came with RECIST 1.1): the larger of its two diameters, when both are given at "
+        "baseline",
     ),
     measurability=Measurability(
         min_size_mm=Fraction(10),
@@ -708,7 +709,8 @@ BASIC = Criteria(
     node_short_axis=False,
     node_measure=_doc(
         "'Partial remission'",
-        "A lymph node is measured as any tumour, by its size: the longer of its two diameters",
+        "A lymph node is measured as any tumour: by the product of its two diameters "
+        "when every lesion has both, else by the longer one",
     ),
     measurability=None,
     table=_conventional_table(_basic_row),

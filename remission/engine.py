@@ -60,6 +60,8 @@ class LesionResult:
     """This lesion's smallest previous value (baseline included)."""
     status: str
     """``measured``, ``too small``, ``gone`` or ``not assessed``."""
+    short_axis: bool = False
+    """A lymph node measured by its short axis (RECIST 1.1, or only one diameter given)."""
 
     @property
     def value_mm(self) -> float | None:
@@ -569,12 +571,13 @@ PRODUCT_UNKNOWN: Final = (
 
 
 def _value(
-    reading: _Reading, criteria: Criteria, products: bool, *, node: bool = False
+    reading: _Reading, criteria: Criteria, products: bool, *, longest: bool = False
 ) -> Fraction | None:
     """What a target adds to the sum: its diameter, or its product (WHO).
 
-    A lymph node's ``diameter`` is its short axis; criteria without the short-axis rule
-    measure it as any lesion, by its longest diameter (``criteria.node_measure``).
+    ``longest``: a lymph node measured by its longest diameter (criteria without the
+    short-axis rule, decided at baseline by :func:`_node_measures`): the larger of its
+    two diameters, unknown at a visit that lacks the second one.
     """
     if reading.too_small:
         size = criteria.too_small_mm
@@ -585,14 +588,61 @@ def _value(
         return None  # a product without its second diameter is unknown
     if products:
         return reading.diameter * (reading.perpendicular or 0)
-    return _diameter(reading, criteria, node=node)
-
-
-def _diameter(reading: _Reading, criteria: Criteria, *, node: bool) -> Fraction | None:
-    """The diameter a lesion is measured by: a node's longest one unless by short axis."""
-    if node and not criteria.node_short_axis and reading.diameter and reading.perpendicular:
+    if longest and reading.diameter:
+        if reading.perpendicular is None:
+            return None
         return max(reading.diameter, reading.perpendicular)
     return reading.diameter
+
+
+def _node_measures(
+    criteria: Criteria, case: _Case, products: bool
+) -> tuple[list[bool], list[Deviation]]:
+    """Which targets are lymph nodes measured by their longest diameter, and warnings.
+
+    Criteria without RECIST 1.1's short-axis rule measure a node as any lesion, by its
+    longest diameter (``criteria.node_measure``): the larger of the two diameters given.
+    Decided at baseline, lesion by lesion, so that a second diameter recorded at one
+    visit and not another cannot change the measure between them: a node without it at
+    baseline keeps its short axis (with a warning); with it at baseline, a visit that
+    lacks it leaves the node not assessed.
+    """
+    if criteria.node_short_axis or products or not case.targets:
+        return [False] * len(case.targets), []
+    base = case.visits[0]
+    longest = [
+        t.node and bool(r.diameter) and r.perpendicular is not None
+        for t, r in zip(case.targets, base.readings, strict=True)
+    ]
+    short = [
+        f"{t.name} at {base.name}"
+        for t, r, by_longest in zip(case.targets, base.readings, longest, strict=True)
+        if t.node and r.diameter and not by_longest
+    ]
+    unknown = [
+        f"{t.name} at {v.name}"
+        for v in case.visits[1:]
+        for t, r, by_longest in zip(case.targets, v.readings, longest, strict=True)
+        if by_longest and r.diameter and r.perpendicular is None
+    ]
+    source = str(criteria.node_measure.citation)
+    warnings = [
+        Deviation(listed_places(places), message, source)
+        for places, message in ((short, NODE_SHORT_AXIS_USED), (unknown, NODE_LONGEST_UNKNOWN))
+        if places
+    ]
+    return longest, warnings
+
+
+NODE_SHORT_AXIS_USED: Final = (
+    "only one diameter of this lymph node is given at baseline: its short axis is used at "
+    "every visit, though these criteria measure a node by its longest diameter (give both "
+    "diameters)"
+)
+NODE_LONGEST_UNKNOWN: Final = (
+    "lymph node without its second diameter, so its longest diameter is unknown and it "
+    "counts as not assessed at that visit"
+)
 
 
 def _status(reading: _Reading, value: Fraction | None) -> str:
@@ -607,11 +657,7 @@ def _status(reading: _Reading, value: Fraction | None) -> str:
 
 def _is_gone(target: _Target, reading: _Reading, criteria: Criteria) -> bool:
     """Complete response for one lesion (RECIST 1.1 section 4.3.1: nodes < 10 mm)."""
-    size = (
-        criteria.too_small_mm
-        if reading.too_small
-        else _diameter(reading, criteria, node=target.node)
-    )
+    size = criteria.too_small_mm if reading.too_small else reading.diameter
     if size is None:
         return False
     if target.node and criteria.node_normal_below_mm is not None:
@@ -705,12 +751,14 @@ def _assess_series(
     required: a PR or CR, and another at least ``confirmation_days`` later.
     """
     products, warnings = _uses_products(criteria, case)
-    warnings.extend(_deviations(criteria, case))
+    longest, node_warnings = _node_measures(criteria, case, products)
+    warnings.extend(node_warnings)
+    warnings.extend(_deviations(criteria, case, longest))
     measure = Measure.PRODUCT if products else Measure.DIAMETER
     baseline_visit = case.visits[0]
     base_values = [
-        _value(r, criteria, products, node=t.node) or Fraction(0)
-        for t, r in zip(case.targets, baseline_visit.readings, strict=True)
+        _value(r, criteria, products, longest=by_longest) or Fraction(0)
+        for r, by_longest in zip(baseline_visit.readings, longest, strict=True)
     ]
     baseline = sum(base_values, Fraction(0)) if case.targets else None
     nadir = nadir_override if nadir_override is not None else baseline
@@ -725,8 +773,8 @@ def _assess_series(
     for visit in case.visits[1:]:
         day = visit.day - baseline_visit.day
         values = [
-            _value(r, criteria, products, node=t.node)
-            for t, r in zip(case.targets, visit.readings, strict=True)
+            _value(r, criteria, products, longest=by_longest)
+            for r, by_longest in zip(visit.readings, longest, strict=True)
         ]
         target: _TargetDecision | None = None
         if case.targets and baseline is not None and nadir is not None:
@@ -760,9 +808,15 @@ def _assess_series(
         all_assessed = all(v is not None for v in values)
         current = sum((v for v in values if v is not None), Fraction(0)) if case.targets else None
         lesions = tuple(
-            LesionResult(t.name, t.node, t.organ, v, b, n, _status(r, v))
-            for t, v, b, n, r in zip(
-                case.targets, values, base_values, lesion_nadirs, visit.readings, strict=True
+            LesionResult(t.name, t.node, t.organ, v, b, n, _status(r, v), t.node and not by_longest)
+            for t, v, b, n, r, by_longest in zip(
+                case.targets,
+                values,
+                base_values,
+                lesion_nadirs,
+                visit.readings,
+                longest,
+                strict=True,
             )
         )
         recurrences, site_warnings = _recurrences(
@@ -973,27 +1027,33 @@ def _recurrences(
     return found, list(warnings)
 
 
-def _deviations(criteria: Criteria, case: _Case) -> list[Deviation]:
-    """Baseline target choices that break the criteria's measurability rules."""
+def _deviations(criteria: Criteria, case: _Case, longest: Sequence[bool]) -> list[Deviation]:
+    """Baseline target choices that break the criteria's measurability rules.
+
+    ``longest``: the nodes measured by their longest diameter (:func:`_node_measures`);
+    other nodes are held to the node limit, or to the lesion limit when there is none.
+    """
     limits = criteria.measurability
     if limits is None or not case.targets:
         return []
     found: list[Deviation] = []
     source = str(limits.rule.citation)
     baseline = case.visits[0]
-    for target, reading in zip(case.targets, baseline.readings, strict=True):
-        size = _diameter(reading, criteria, node=target.node)
+    for target, reading, by_longest in zip(case.targets, baseline.readings, longest, strict=True):
+        size = _value(reading, criteria, False, longest=by_longest) if reading.diameter else None
         if size is None:
             continue
-        if target.node and limits.min_node_mm is not None and size < limits.min_node_mm:
-            found.append(
-                Deviation(
-                    f"lesion {target.name}",
-                    f"lymph node short axis {_mm(size)} at baseline is below {_mm(limits.min_node_mm)} (not measurable)",
-                    source,
+        if target.node and not by_longest:
+            limit = limits.min_node_mm if limits.min_node_mm is not None else limits.min_size_mm
+            if size < limit:
+                found.append(
+                    Deviation(
+                        f"lesion {target.name}",
+                        f"lymph node short axis {_mm(size)} at baseline is below {_mm(limit)} (not measurable)",
+                        source,
+                    )
                 )
-            )
-        elif (not target.node or limits.min_node_mm is None) and size < limits.min_size_mm:
+        elif size < limits.min_size_mm:
             found.append(
                 Deviation(
                     f"lesion {target.name}",
@@ -1257,8 +1317,10 @@ def classify(
         products, _ = _uses_products(chosen, case)
         base_sum = sum(
             (
-                _value(r, chosen, products, node=t.node) or Fraction(0)
-                for t, r in zip(case.targets, case.visits[0].readings, strict=True)
+                _value(r, chosen, products, longest=by_longest) or Fraction(0)
+                for r, by_longest in zip(
+                    case.visits[0].readings, _node_measures(chosen, case, products)[0], strict=True
+                )
             ),
             Fraction(0),
         )

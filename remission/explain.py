@@ -239,7 +239,7 @@ def _lesion_text(lesion: LesionResult, measure: Measure, criteria: Criteria) -> 
     how = (
         "product"
         if measure is Measure.PRODUCT
-        else ("short axis" if lesion.node and criteria.node_short_axis else "longest diameter")
+        else ("short axis" if lesion.short_axis else "longest diameter")
     )
     if lesion.value is None:
         return f"{lesion.name}: not assessed"

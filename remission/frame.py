@@ -49,6 +49,8 @@ import pandas as pd
 from remission.best import DISEASE_SEEN, BestResponse, best_of_checked
 from remission.criteria import Criteria, Measure, Reference, Rule, Scope, get_criteria
 from remission.engine import (
+    NODE_LONGEST_UNKNOWN,
+    NODE_SHORT_AXIS_USED,
     PRODUCT_UNKNOWN,
     PRODUCTS_FALLBACK,
     SMALL_NODE_CHANGE_MM,
@@ -354,9 +356,20 @@ class _Assessor:
         # A follow-up lesion of a product patient without its second diameter: unknown.
         self.unknown_product = self.no_perp & self.row_products
         missing |= self.unknown_product
-        # engine._value: too small = the criteria's size; products = diameter × perpendicular;
-        # a node's longest diameter unless the criteria measure its short axis.
-        diameter = np.where(too_small, small_um, self._diameter(size, perp, node))
+        # engine._node_measures: nodes measured by their longest diameter, decided at
+        # baseline; a follow-up without the second diameter leaves such a node unknown.
+        by_longest = self._longest_nodes(target & node & ~self.row_products, base_row, size, perp)
+        self.by_longest = by_longest
+        self.node_short = (
+            target & node & base_row & ~by_longest & (size > 0) & ~self.row_products
+            if not c.node_short_axis
+            else np.zeros(size.size, dtype=bool)
+        )
+        self.unknown_longest = by_longest & (size > 0) & (perp < 0)
+        missing |= self.unknown_longest
+        # engine._value: too small = the criteria's size; products = diameter × perpendicular.
+        longest = np.where(by_longest & (size > 0), np.maximum(size, perp), size)
+        diameter = np.where(too_small, small_um, longest)
         value = np.where(
             self.row_products,
             np.where(too_small, small_um * small_um, np.maximum(size, 0) * np.maximum(perp, 0)),
@@ -364,21 +377,25 @@ class _Assessor:
         )
         self.value = np.where(missing, -1, value)
         # engine._is_gone: 0 mm, or a lymph node below the normal short axis (RECIST 1.1).
+        given = np.where(too_small, small_um, size)
         if c.node_normal_below_mm is not None:
             num, den = _fraction_parts(c.node_normal_below_mm)
-            gone = np.where(node, diameter * den < num * UM_PER_MM, diameter == 0)
+            gone = np.where(node, given * den < num * UM_PER_MM, given == 0)
         else:
-            gone = diameter == 0
+            gone = given == 0
         self.gone = gone & ~missing
         self.missing = missing
         self.t_rows = np.flatnonzero(target)
 
-    def _diameter(self, size: Int64, perp: Int64, node: Bools) -> Int64:
-        """engine._diameter: a node's longest diameter unless measured by its short axis."""
+    def _longest_nodes(self, nodes: Bools, base_row: Bools, size: Int64, perp: Int64) -> Bools:
+        """engine._node_measures: the rows of nodes with both diameters at baseline."""
         if self.criteria.node_short_axis:
-            return size
-        longest: Int64 = np.where(node & (size > 0) & (perp > 0), np.maximum(size, perp), size)
-        return longest
+            return np.zeros(size.size, dtype=bool)
+        codes = self.data["lesion"].cat.codes.to_numpy(dtype=np.int64)
+        key = self.pid * (len(self.data["lesion"].cat.categories) + 1) + codes
+        both = nodes & base_row & (size > 0) & (perp >= 0)
+        found: Bools = nodes & np.isin(key, key[both])
+        return found
 
     def _per_visit(self, values: Int64) -> Int64:
         """Sums of a per-target-row value over each visit (0 for visits without targets)."""
@@ -1028,9 +1045,11 @@ def _patient_warnings(a: _Assessor) -> list[str]:
     # diameter (WHO warns), else a follow-up lesion without one has no product.
     at_base = a.v_base[a.visit_of]
     fallback = a.no_perp & at_base & (a.product_gap[a.pid] if a.product_gap is not None else False)
-    for rows, message in (
-        (fallback, PRODUCTS_FALLBACK),
-        (a.unknown_product, PRODUCT_UNKNOWN),
+    for rows, message, cited in (
+        (fallback, PRODUCTS_FALLBACK, c.partial.rule.citation),
+        (a.unknown_product, PRODUCT_UNKNOWN, c.partial.rule.citation),
+        (a.node_short, NODE_SHORT_AXIS_USED, c.node_measure.citation),
+        (a.unknown_longest, NODE_LONGEST_UNKNOWN, c.node_measure.citation),
     ):
         labels = a.visit_labels
         gaps: dict[int, list[str]] = {}
@@ -1039,31 +1058,32 @@ def _patient_warnings(a: _Assessor) -> list[str]:
                 f"{lesion(row)} at {labels[a.visit_of[row]]}"
             )
         for patient, places in gaps.items():
-            found[patient].append(f"{listed_places(places)}: {message} ({c.partial.rule.citation})")
+            found[patient].append(f"{listed_places(places)}: {message} ({cited})")
     limits = c.measurability
     if limits is not None:
         source = str(limits.rule.citation)
         role = data["role"].to_numpy()
         base_targets = np.flatnonzero((role == Role.TARGET) & at_base)
         node = data["node"].to_numpy(dtype=bool)[base_targets]
-        size = a._diameter(
-            data["size_um"].to_numpy()[base_targets],
-            data["perp_um"].to_numpy()[base_targets],
-            node,
+        by_longest = a.by_longest[base_targets]
+        given = data["size_um"].to_numpy()[base_targets]
+        size = np.where(
+            by_longest, np.maximum(given, data["perp_um"].to_numpy()[base_targets]), given
         )
         pid = a.pid[base_targets]
-        small_node = np.zeros(base_targets.size, dtype=bool)
+        # engine._deviations: nodes by their short axis against the node limit (the lesion
+        # limit when there is none), other targets against the lesion limit.
+        by_short_axis = node & ~by_longest
+        node_limit = limits.min_node_mm if limits.min_node_mm is not None else limits.min_size_mm
+        num, den = _fraction_parts(node_limit)
+        small_node = by_short_axis & (size * den < num * UM_PER_MM)
         num, den = _fraction_parts(limits.min_size_mm)
-        small = size * den < num * UM_PER_MM
-        if limits.min_node_mm is not None:
-            small &= ~node
-            num, den = _fraction_parts(limits.min_node_mm)
-            small_node = node & (size * den < num * UM_PER_MM)
+        small = ~by_short_axis & (size * den < num * UM_PER_MM)
         for i in np.flatnonzero(small_node | small).tolist():
             value = Fraction(int(size[i]), UM_PER_MM)
             text = (
                 f"lymph node short axis {_mm(value)} at baseline is below "
-                f"{_mm(limits.min_node_mm or Fraction(0))} (not measurable)"
+                f"{_mm(node_limit)} (not measurable)"
                 if small_node[i]
                 else f"longest diameter {_mm(value)} at baseline is below "
                 f"{_mm(limits.min_size_mm)} (not measurable)"

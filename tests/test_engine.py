@@ -1040,13 +1040,39 @@ class TestNodesBeforeRecist11:
 
     def test_a_small_node_is_not_measurable_under_recist_1_0(self) -> None:
         # 'Measurability': at least 10 mm for every lesion, nodes included.
-        s = classify_series(
-            [
-                Visit(0, {"A": 9.9, "N": Lesion(5, node=True)}),
-                Visit(42, {"A": 9.9, "N": Lesion(5, node=True)}),
-            ],
-            criteria="recist1.0",
-        )
+        # N: one diameter (its short axis, 5 mm); M: both (6 × 8 mm: longest 8 mm).
+        lesions = {
+            "A": Lesion(9.9),
+            "N": Lesion(5, node=True),
+            "M": Lesion(6, perpendicular_mm=8, node=True),
+        }
+        s = classify_series([Visit(0, lesions), Visit(42, lesions)], criteria="recist1.0")
         messages = [w.message for w in s.warnings]
         assert "longest diameter 9.9 mm at baseline is below 10 mm (not measurable)" in messages
-        assert "longest diameter 5 mm at baseline is below 10 mm (not measurable)" in messages
+        assert "lymph node short axis 5 mm at baseline is below 10 mm (not measurable)" in messages
+        assert "longest diameter 8 mm at baseline is below 10 mm (not measurable)" in messages
+
+    def test_a_nodes_measure_is_decided_at_baseline(self) -> None:
+        # The same node, unchanged, must not change measure when its second diameter is
+        # recorded at one visit only.
+        def node(short: int, other: int | None = None) -> Lesion:
+            return Lesion(size_mm=short, perpendicular_mm=other, node=True)
+
+        # Both diameters at baseline, one at day 56: its longest diameter is unknown
+        # then, and the node is not assessed (NE), with a warning; not −40 % (PR).
+        s = classify_series(
+            [Visit(0, {"N1": node(12, 20)}), Visit(56, {"N1": node(12)})], criteria="recist1.0"
+        )
+        assert s.visits[0].response is Response.NE
+        assert [w.message for w in s.warnings] == [
+            "lymph node without its second diameter, so its longest diameter is unknown and "
+            "it counts as not assessed at that visit"
+        ]
+        # One diameter at baseline: its short axis at every visit (12 → 12: SD), with a
+        # warning; not +66.7 % (PD) from the second diameter given later.
+        s = classify_series(
+            [Visit(0, {"N1": node(12)}), Visit(56, {"N1": node(12, 20)})], criteria="recist1.0"
+        )
+        assert (s.visits[0].current, s.visits[0].response) == (Fraction(12), Response.SD)
+        assert s.warnings[0].where == "N1 at baseline"
+        assert s.warnings[0].message.startswith("only one diameter of this lymph node")

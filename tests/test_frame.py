@@ -723,3 +723,34 @@ def test_the_hold_confirms_as_the_best_response_does(
     assert visits["response"].astype(str).tolist()[1:] == ["PR", "NE", "PR", last]
     summary = best_response_frame(frame, criteria="recist1.1", confirmation_days=28, **options)
     assert summary["best_response"].astype(str).tolist() == [best]
+
+
+def test_node_measures_agree_with_the_scalar_engine() -> None:
+    # A node with both diameters at baseline and one later (unknown then), one with one
+    # diameter at baseline and both later (short axis throughout), one with both always,
+    # and a small node: under every criteria set, every field as classify_series gives it.
+    rows = []
+    sizes = {
+        "P1": [(0, 12, 20), (56, 12, None), (112, 10, 15)],
+        "P2": [(0, 12, None), (56, 12, 20), (112, 8, 14)],
+        "P3": [(0, 16, 30), (56, 16, 20), (112, 9, 12)],
+        "P4": [(0, 5, 8), (56, 5, 8), (112, 0, None)],
+    }
+    for patient, visits in sizes.items():
+        for day, short, other in visits:
+            for lesion, size, perp, node in (("N1", short, other, True), ("T1", 30, 20, False)):
+                rows.append(
+                    {
+                        "patient": patient,
+                        "visit": f"day {day}",
+                        "day": day,
+                        "lesion": lesion,
+                        "role": "target",
+                        "size_mm": size,
+                        "perpendicular_mm": perp,
+                        "node": node,
+                    }
+                )
+    frame = pd.DataFrame(rows)
+    for criteria in CRITERIA:
+        assert_same_as_scalar(frame, criteria)
