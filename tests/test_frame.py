@@ -730,7 +730,7 @@ def test_node_measures_agree_with_the_scalar_engine() -> None:
     # diameter at baseline and both later (short axis throughout), one with both always,
     # and a small node: under every criteria set, every field as classify_series gives it.
     rows = []
-    sizes = {
+    sizes: dict[str, list[tuple[int, int, int | None]]] = {
         "P1": [(0, 12, 20), (56, 12, None), (112, 10, 15)],
         "P2": [(0, 12, None), (56, 12, 20), (112, 8, 14)],
         "P3": [(0, 16, 30), (56, 16, 20), (112, 9, 12)],
