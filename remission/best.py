@@ -205,7 +205,8 @@ def best_of_checked(
         + f". Assessments: {trail}."
         + (f" {ignored} assessment(s) after the first PD were not counted." if ignored else "")
     )
-    patient = _patient_words(best, kept[-1])
+    day, latest = kept[-1]  # the first PD, or else the latest assessment
+    patient = _patient_words(best, (day, Response.NE if day in unseen else latest))
     return BestResponse(
         best.counted_as,
         best.day,
@@ -219,7 +220,11 @@ def best_of_checked(
 
 
 def _patient_words(best: Counted, latest: tuple[int, Response]) -> str:
-    """The best result in the past tense, and, when it is not the latest, what is now.
+    """The best result in the past tense, and, when it is not the latest, what came after.
+
+    ``latest``: the first progression (nothing after it counts, section 4.4.3), or else
+    the latest assessment, NE when it saw no disease (targets gone, non-targets not
+    evaluated: PR by Table 1, but nothing shown to be there).
 
     A best response is history: told in the present tense ("no tumour can be seen") it
     would reassure a patient whose cancer has since grown.
@@ -227,7 +232,7 @@ def _patient_words(best: Counted, latest: tuple[int, Response]) -> str:
     Examples:
         >>> cr = Counted(56, Response.CR, Response.CR, "confirmed by day 84")
         >>> print(_patient_words(cr, (112, Response.PD)))
-        Looking at all the visits together, the best result was on day 56: no measurable tumour could be seen (complete remission). It is not the result now: at the latest assessment, on day 112, the cancer had grown or spread. Your care team will explain what this means for you.
+        Looking at all the visits together, the best result was on day 56: no measurable tumour could be seen (complete remission). It is not the result now: later, on day 112, the cancer had grown or spread. Your care team will explain what this means for you.
     """
     words = (
         f"Looking at all the visits together, the best result was on day {best.day}: "
@@ -243,9 +248,10 @@ def _patient_words(best: Counted, latest: tuple[int, Response]) -> str:
     day, now = latest
     if day == best.day or now is best.recorded:
         return words
+    when = "later, on day" if now is Response.PD else "at the latest assessment, on day"
     return (
-        f"{words} It is not the result now: at the latest assessment, on day {day}, "
-        f"{now.patient_then}. Your care team will explain what this means for you."
+        f"{words} It is not the result now: {when} {day}, {now.patient_then}. Your care "
+        "team will explain what this means for you."
     )
 
 

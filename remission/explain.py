@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -72,7 +73,9 @@ def number(value: Fraction | float, unit: str = "mm") -> str:
     return f"{text} {unit}"
 
 
-def percent(change: Fraction | None, near: Iterable[Fraction] = ()) -> str:
+def percent(
+    change: Fraction | Decimal | float | None, near: Iterable[Fraction | float] = ()
+) -> str:
     """A signed percentage with one decimal (rounded half away from zero), or "undefined".
 
     ``near`` are the criteria's thresholds (as fractions: 3/10 for 30 %). A change that
@@ -92,15 +95,23 @@ def percent(change: Fraction | None, near: Iterable[Fraction] = ()) -> str:
     """
     if change is None:
         return "undefined"
+    change = _exact(change)
     # In integers, as this runs for many visits of a study: |change| in percent = top/bottom.
     top, bottom = 100 * abs(change.numerator), change.denominator
-    marks = ({abs(Fraction(t)) * 100 for t in near} | {Fraction(0)}) - {Fraction(top, bottom)}
+    marks = ({abs(_exact(t)) * 100 for t in near} | {Fraction(0)}) - {Fraction(top, bottom)}
     digits = 1
     while _shown(top, bottom, digits) in _whole(marks, digits):
         digits += 1  # ends: the marks differ from the exact magnitude
     whole, part = divmod(_shown(top, bottom, digits), 10**digits)
     sign = "+" if change > 0 else ("−" if change < 0 else "±")
     return f"{sign}{whole}.{part:0{digits}d} %"
+
+
+def _exact(value: Fraction | Decimal | float) -> Fraction:
+    """A fraction as it is; a float as the decimal it prints as (0.3 is 3/10)."""
+    if isinstance(value, float):
+        return Fraction(repr(value))
+    return value if isinstance(value, Fraction) else Fraction(value)
 
 
 def _shown(top: int, bottom: int, digits: int) -> int:
@@ -119,7 +130,9 @@ def _whole(marks: set[Fraction], digits: int) -> set[int]:
     }
 
 
-def percent_number(change: Fraction | None, near: Iterable[Fraction] = ()) -> float | None:
+def percent_number(
+    change: Fraction | float | None, near: Iterable[Fraction | float] = ()
+) -> float | None:
     """The number :func:`percent` shows, for tables: one decimal, more where it must.
 
     Examples:

@@ -255,9 +255,9 @@ def test_patient_words_do_not_reassure_after_progression() -> None:
     assert b.response is Response.CR
     assert b.explanation.patient == (
         "Looking at all the visits together, the best result was on day 56: no measurable "
-        "tumour could be seen (complete remission). It is not the result now: at the latest "
-        "assessment, on day 112, the cancer had grown or spread. Your care team will explain "
-        "what this means for you."
+        "tumour could be seen (complete remission). It is not the result now: later, on day "
+        "112, the cancer had grown or spread. Your care team will explain what this means "
+        "for you."
     )
 
 
@@ -278,4 +278,25 @@ def test_patient_words_of_an_unconfirmed_pr() -> None:
         "Looking at all the visits together, the best result was on day 42: the tumours had "
         "shrunk clearly, but had not gone (partial remission). It counts only as stable "
         "disease because it was not confirmed by a later scan. It is not the result now: "
+    )
+
+
+def test_patient_words_name_the_progression_not_what_came_after_it() -> None:
+    # Nothing after the first PD counts (section 4.4.3); the patient hears of the PD.
+    b = best_response([(56, "PR"), (112, "PR"), (168, "PD"), (224, "SD")], confirmation_days=28)
+    assert b.explanation.patient.endswith(
+        "It is not the result now: later, on day 168, the cancer had grown or spread. Your "
+        "care team will explain what this means for you."
+    )
+
+
+def test_patient_words_after_a_visit_that_saw_nothing() -> None:
+    # After a CR, targets still gone and non-targets not evaluated (PR by Table 1) shows
+    # no disease: the patient is not told the tumours "had not gone".
+    b = best_response([(56, "CR"), (112, "CR"), (168, "PR")], confirmation_days=28, unseen=[168])
+    assert b.response is Response.CR
+    assert "had not gone" not in b.explanation.patient
+    assert b.explanation.patient.endswith(
+        "at the latest assessment, on day 168, the scans were not complete enough to say. "
+        "Your care team will explain what this means for you."
     )

@@ -865,3 +865,17 @@ def test_example_patient_is_read_exactly() -> None:
     ]
     # 25 + 20 = 45 → week 6: T2 not assessed → NE; week 12: 23 + 19 = 42 (−6.7 %) → SD.
     assert [v.response for v in cases.assess(case).visits] == [Response.NE, Response.SD]
+
+
+def test_percent_reads_plain_numbers_as_they_print() -> None:
+    from decimal import Decimal
+
+    from remission.explain import percent
+
+    # 0.25 is +25.0 %; a float 0.3 is the decimal it prints as, so −0.3 is exactly on the
+    # 30 % mark and needs no more decimals; −0.29999 does.
+    assert percent(0.25) == "+25.0 %"
+    assert percent(-0.3, [0.3]) == "−30.0 %"
+    assert percent(-0.29999, [0.3]) == "−29.999 %"
+    assert percent(Decimal("-0.5")) == "−50.0 %"
+    assert percent(1) == "+100.0 %"
