@@ -21,6 +21,7 @@ from __future__ import annotations
 import numbers
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Final
 
 from remission.citations import EISENHAUER_2009, Citation
@@ -234,6 +235,17 @@ def _patient_words(best: Counted, latest: tuple[int, Response]) -> str:
         >>> print(_patient_words(cr, (112, Response.PD)))
         Looking at all the visits together, the best result was on day 56: no measurable tumour could be seen (complete remission). It is not the result now: later, on day 112, the cancer had grown or spread. Your care team will explain what this means for you.
     """
+    if best.counted_as is Response.PD:
+        seen_again = best.recorded is not Response.PD  # after a CR (Table 3 footnote a)
+        what = (
+            "disease was seen again after it had gone, which counts as the cancer growing"
+            if seen_again
+            else "the cancer had grown or spread"
+        )
+        return (
+            f"Looking at all the visits together, there is no response to report: on day "
+            f"{best.day}, {what}. Your care team will explain what this means for you."
+        )
     words = (
         f"Looking at all the visits together, the best result was on day {best.day}: "
         f"{best.recorded.patient_then}."
@@ -244,15 +256,35 @@ def _patient_words(best: Counted, latest: tuple[int, Response]) -> str:
             if best.recorded in (Response.CR, Response.PR)
             else "it came too soon after the start of treatment"
         )
-        words += f" It counts only as {best.counted_as.phrase} because {why}."
+        if best.counted_as is Response.NE:
+            words += f" It does not count because {why}."
+        else:
+            words += f" It counts only as {_COUNTED_AS[best.counted_as]} because {why}."
     day, now = latest
     if day == best.day or now is best.recorded:
         return words
     when = "later, on day" if now is Response.PD else "at the latest assessment, on day"
-    return (
-        f"{words} It is not the result now: {when} {day}, {now.patient_then}. Your care "
-        "team will explain what this means for you."
+    pending = (
+        ", not yet confirmed by a later scan"
+        if now in (Response.CR, Response.PR) and now.rank > best.counted_as.rank
+        else ""
     )
+    return (
+        f"{words} It is not the result now: {when} {day}, {now.patient_then}{pending}. Your "
+        "care team will explain what this means for you."
+    )
+
+
+_COUNTED_AS: Final = MappingProxyType(
+    {
+        Response.CR: "complete remission",
+        Response.PR: "partial remission",
+        Response.SD: "stable disease (no clear change)",
+        Response.NON_CR_NON_PD: "disease still there but not clearly growing",
+        Response.PD: "progressive disease",
+    }
+)
+"""What a best response counts as, in patient words (for one that counts for less)."""
 
 
 def _read(assessments: Iterable[tuple[int, str | Response]]) -> list[tuple[int, Response]]:

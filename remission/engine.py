@@ -641,7 +641,8 @@ NODE_SHORT_AXIS_USED: Final = (
 )
 NODE_LONGEST_UNKNOWN: Final = (
     "lymph node without its second diameter, so its longest diameter is unknown and it "
-    "counts as not assessed at that visit"
+    "counts as not assessed at that visit (its short axis, the least the longest can be, "
+    "still shows progression)"
 )
 
 
@@ -696,30 +697,42 @@ def _decide_target(
     nadir: Fraction,
     lesion_nadirs: Sequence[Fraction],
     after_cr: bool,
+    at_least: Sequence[Fraction | None] = (),
 ) -> _TargetDecision:
-    """Target response in the papers' order: reappearance, growth, NE, CR, PR, SD."""
+    """Target response in the papers' order: reappearance, growth, NE, CR, PR, SD.
+
+    ``at_least``: for a lesion not assessed, the least its value can be (a lymph node
+    measured by its longest diameter, given only its short axis): not assessed for
+    shrinkage, but enough to show that it came back or grew, as progression needs no
+    more than what was seen (RECIST 1.1 section 4.4.2 ends NE only short of PD).
+    """
     growth = criteria.progression
     assessed = [v for v in values if v is not None]
     current = sum(assessed, Fraction(0))
+    bounds = list(at_least) or [None] * len(values)
     pd_at_least = None
     if growth.scope is Scope.SUM:
         reference = nadir if growth.reference is Reference.NADIR else baseline
         pd_at_least = max(
             (1 + growth.fraction) * reference, reference + (growth.min_increase_mm or 0)
         )
-    if after_cr and any(
-        not _is_gone(t, r, criteria)
-        for t, r, v in zip(case.targets, readings, values, strict=True)
-        if v is not None
+    if after_cr and (
+        any(
+            not _is_gone(t, r, criteria)
+            for t, r, v in zip(case.targets, readings, values, strict=True)
+            if v is not None
+        )
+        or any(bounds)
     ):
         return _TargetDecision(Response.PD, criteria.reappearance, pd_at_least)
     if growth.scope is Scope.SUM:
         reference = nadir if growth.reference is Reference.NADIR else baseline
-        grew = _grew(criteria, current, reference)
+        grew = _grew(criteria, current + sum(b for b in bounds if b is not None), reference)
     else:
+        seen = [v if v is not None else b for v, b in zip(values, bounds, strict=True)]
         grew = any(
             v is not None and _grew(criteria, v, n)
-            for v, n in zip(values, lesion_nadirs, strict=True)
+            for v, n in zip(seen, lesion_nadirs, strict=True)
         )
     if grew:
         return _TargetDecision(Response.PD, growth.rule, pd_at_least)
@@ -782,6 +795,10 @@ def _assess_series(
                 criteria=criteria,
                 case=case,
                 values=values,
+                at_least=[
+                    r.diameter if by_longest and v is None and r.diameter else None
+                    for r, v, by_longest in zip(visit.readings, values, longest, strict=True)
+                ],
                 readings=visit.readings,
                 baseline=baseline,
                 nadir=nadir,

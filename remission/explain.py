@@ -7,6 +7,8 @@ change the category, and a patient sentence. The sentences come from
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -93,7 +95,7 @@ def percent(
         >>> percent(None)
         'undefined'
     """
-    if change is None:
+    if change is None or not math.isfinite(change):
         return "undefined"
     change = _exact(change)
     # In integers, as this runs for many visits of a study: |change| in percent = top/bottom.
@@ -108,10 +110,10 @@ def percent(
 
 
 def _exact(value: Fraction | Decimal | float) -> Fraction:
-    """A fraction as it is; a float as the decimal it prints as (0.3 is 3/10)."""
-    if isinstance(value, float):
-        return Fraction(repr(value))
-    return value if isinstance(value, Fraction) else Fraction(value)
+    """A fraction as it is; a float (NumPy's too) as the decimal it prints as (0.3 is 3/10)."""
+    if isinstance(value, Fraction | Decimal | numbers.Integral):
+        return Fraction(value)
+    return Fraction(float.__repr__(float(value)))
 
 
 def _shown(top: int, bottom: int, digits: int) -> int:

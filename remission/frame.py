@@ -414,8 +414,13 @@ class _Assessor:
         self.total = self._per_visit(np.where(missing, 0, self.value[t_rows]))
         self.assessed = self._per_visit((~missing).astype(np.int64))
         self.n_gone = self._per_visit(gone.astype(np.int64))
+        # engine._decide_target's at_least: a node known only by its short axis is not
+        # assessed, but its short axis still shows that it came back or grew.
+        unknown = self.unknown_longest[t_rows]
+        self.at_least = np.where(unknown, self.data["size_um"].to_numpy(dtype=np.int64)[t_rows], 0)
+        self.bound = self._per_visit(self.at_least)
         # Reappearance: an assessed target that is not gone (engine._decide_target).
-        self.reappear = self._per_visit((~missing & ~gone).astype(np.int64))
+        self.reappear = self._per_visit(((~missing & ~gone) | unknown).astype(np.int64))
         self.lesion_grew = np.zeros(self.n_visits, dtype=np.int64)
         if self.criteria.progression.scope is Scope.ANY_LESION and t_rows.size:
             self.lesion_grew = self._per_visit(self._lesion_growth())
@@ -443,7 +448,8 @@ class _Assessor:
         previous[0] = 0
         previous[1:] = running[:-1]
         previous = np.where(first, np.int64(0), previous).astype(np.int64)
-        grew = ~first & (value >= 0) & self._grew(value, previous, self.row_products[t_rows][order])
+        seen = np.where(self.unknown_longest[t_rows][order], self.at_least[order], value)
+        grew = ~first & (seen >= 0) & self._grew(seen, previous, self.row_products[t_rows][order])
         out = np.zeros(t_rows.size, dtype=np.int64)
         out[order] = grew
         return out
@@ -476,7 +482,7 @@ class _Assessor:
         growth = c.progression
         reference = self.nadir if growth.reference is Reference.NADIR else self.baseline
         if growth.scope is Scope.SUM:
-            grew = ~self.v_base & self._grew(self.total, reference, self.v_products)
+            grew = ~self.v_base & self._grew(self.total + self.bound, reference, self.v_products)
         else:
             grew = self.lesion_grew > 0
         pa, pb = _fraction_parts(c.partial.fraction)

@@ -277,7 +277,8 @@ def test_patient_words_of_an_unconfirmed_pr() -> None:
     assert b.explanation.patient.startswith(
         "Looking at all the visits together, the best result was on day 42: the tumours had "
         "shrunk clearly, but had not gone (partial remission). It counts only as stable "
-        "disease because it was not confirmed by a later scan. It is not the result now: "
+        "disease (no clear change) because it was not confirmed by a later scan. It is not "
+        "the result now: "
     )
 
 
@@ -299,4 +300,36 @@ def test_patient_words_after_a_visit_that_saw_nothing() -> None:
     assert b.explanation.patient.endswith(
         "at the latest assessment, on day 168, the scans were not complete enough to say. "
         "Your care team will explain what this means for you."
+    )
+
+
+def test_patient_words_when_disease_came_back_after_a_cr() -> None:
+    # CR on day 28, PR on day 56: disease seen again after a CR is PD (Table 3 footnote
+    # a); the patient is told so, not that a partial remission was the best result.
+    b = best_response([(28, "CR"), (56, "PR")], confirmation_days=28, sd_min_days=42)
+    assert b.response is Response.PD
+    assert b.explanation.patient == (
+        "Looking at all the visits together, there is no response to report: on day 56, "
+        "disease was seen again after it had gone, which counts as the cancer growing. Your "
+        "care team will explain what this means for you."
+    )
+
+
+def test_patient_words_of_a_later_unconfirmed_cr() -> None:
+    b = best_response([(28, "PR"), (56, "CR")], confirmation_days=28)
+    assert b.explanation.patient.endswith(
+        "at the latest assessment, on day 56, no measurable tumour could be seen (complete "
+        "remission), not yet confirmed by a later scan. Your care team will explain what "
+        "this means for you."
+    )
+
+
+def test_patient_words_of_a_result_too_early_to_count() -> None:
+    b = best_response([(28, "SD"), (35, "PD")], sd_min_days=42)
+    assert b.response is Response.PD
+    b = best_response([(28, "SD")], sd_min_days=42)
+    assert b.explanation.patient == (
+        "Looking at all the visits together, the best result was on day 28: the tumours had "
+        "neither shrunk nor grown enough to count as a change. It does not count because it "
+        "came too soon after the start of treatment."
     )

@@ -879,3 +879,12 @@ def test_percent_reads_plain_numbers_as_they_print() -> None:
     assert percent(-0.29999, [0.3]) == "−29.999 %"
     assert percent(Decimal("-0.5")) == "−50.0 %"
     assert percent(1) == "+100.0 %"
+
+
+def test_percent_reads_numpy_floats_and_says_undefined_for_nan() -> None:
+    import numpy as np
+
+    from remission.explain import percent
+
+    assert percent(np.float64(-0.3), [np.float64(0.3)]) == "−30.0 %"
+    assert percent(float("nan")) == percent(float("inf")) == "undefined"

@@ -1014,6 +1014,29 @@ class TestNodesBeforeRecist11:
             Response.PR,
         )
 
+    def test_a_short_axis_alone_still_shows_progression(self) -> None:
+        def node(short: int, other: int | None = None) -> Lesion:
+            return Lesion(size_mm=short, perpendicular_mm=other, node=True)
+
+        # Longest diameter 20 mm at baseline; at day 56 only the short axis, 30 mm: the
+        # longest is at least 30 mm, +50 % (≥ 20 %): PD, not NE (RECIST 1.0 PD needs
+        # only what was seen).
+        s = classify_series(
+            [Visit(0, {"N1": node(12, 20)}), Visit(56, {"N1": node(30)})], criteria="recist1.0"
+        )
+        assert s.visits[0].response is Response.PD
+        # Gone at day 56 (CR), seen again at day 112 with only its short axis (15 mm):
+        # a lesion back after a CR is progression (Therasse 2000), not NE.
+        s = classify_series(
+            [
+                Visit(0, {"N1": node(12, 20)}),
+                Visit(56, {"N1": node(0)}),
+                Visit(112, {"N1": node(15)}),
+            ],
+            criteria="recist1.0",
+        )
+        assert [v.response for v in s.visits] == [Response.CR, Response.PD]
+
     def test_the_lesion_line_names_the_diameter_used(self) -> None:
         (visit,) = classify_series(self.visits(), criteria="recist1.0").visits
         assert "N1: 20 mm (longest diameter" in visit.explanation.lesions
@@ -1066,7 +1089,8 @@ class TestNodesBeforeRecist11:
         assert s.visits[0].response is Response.NE
         assert [w.message for w in s.warnings] == [
             "lymph node without its second diameter, so its longest diameter is unknown and "
-            "it counts as not assessed at that visit"
+            "it counts as not assessed at that visit (its short axis, the least the longest "
+            "can be, still shows progression)"
         ]
         # One diameter at baseline: its short axis at every visit (12 → 12: SD), with a
         # warning; not +66.7 % (PD) from the second diameter given later.

@@ -735,6 +735,8 @@ def test_node_measures_agree_with_the_scalar_engine() -> None:
         "P2": [(0, 12, None), (56, 12, 20), (112, 8, 14)],
         "P3": [(0, 16, 30), (56, 16, 20), (112, 9, 12)],
         "P4": [(0, 5, 8), (56, 5, 8), (112, 0, None)],
+        "P5": [(0, 12, 20), (56, 30, None), (112, 0, None)],
+        "P6": [(0, 12, 20), (56, 0, None), (112, 15, None)],
     }
     for patient, visits in sizes.items():
         for day, short, other in visits:
