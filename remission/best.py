@@ -21,7 +21,6 @@ from __future__ import annotations
 import numbers
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Final
 
 from remission.citations import EISENHAUER_2009, Citation
@@ -251,18 +250,19 @@ def _patient_words(best: Counted, latest: tuple[int, Response]) -> str:
         f"{best.recorded.patient_then}."
     )
     if best.counted_as is not best.recorded:
-        why = (
-            "it was not confirmed by a later scan"
+        words += (
+            " It does not count as a remission because no later scan has confirmed it."
             if best.recorded in (Response.CR, Response.PR)
-            else "it came too soon after the start of treatment"
+            else " It does not count because it came too soon after the start of treatment."
         )
-        if best.counted_as is Response.NE:
-            words += f" It does not count because {why}."
-        else:
-            words += f" It counts only as {_COUNTED_AS[best.counted_as]} because {why}."
     day, now = latest
     if day == best.day or now is best.recorded:
         return words
+    if now is Response.NE:
+        return (
+            f"{words} The latest assessment, on day {day}, could not show how things are now. "
+            "Your care team will explain what this means for you."
+        )
     when = "later, on day" if now is Response.PD else "at the latest assessment, on day"
     pending = (
         ", not yet confirmed by a later scan"
@@ -273,18 +273,6 @@ def _patient_words(best: Counted, latest: tuple[int, Response]) -> str:
         f"{words} It is not the result now: {when} {day}, {now.patient_then}{pending}. Your "
         "care team will explain what this means for you."
     )
-
-
-_COUNTED_AS: Final = MappingProxyType(
-    {
-        Response.CR: "complete remission",
-        Response.PR: "partial remission",
-        Response.SD: "stable disease (no clear change)",
-        Response.NON_CR_NON_PD: "disease still there but not clearly growing",
-        Response.PD: "progressive disease",
-    }
-)
-"""What a best response counts as, in patient words (for one that counts for less)."""
 
 
 def _read(assessments: Iterable[tuple[int, str | Response]]) -> list[tuple[int, Response]]:

@@ -62,6 +62,9 @@ class LesionResult:
     """``measured``, ``too small``, ``gone`` or ``not assessed``."""
     short_axis: bool = False
     """A lymph node measured by its short axis (RECIST 1.1, or only one diameter given)."""
+    at_least: Fraction | None = None
+    """Not assessed, but at least this: a node measured by its longest diameter given
+    only its short axis (it still counts towards progression)."""
 
     @property
     def value_mm(self) -> float | None:
@@ -789,16 +792,17 @@ def _assess_series(
             _value(r, criteria, products, longest=by_longest)
             for r, by_longest in zip(visit.readings, longest, strict=True)
         ]
+        at_least = [
+            r.diameter if by_longest and v is None and r.diameter else None
+            for r, v, by_longest in zip(visit.readings, values, longest, strict=True)
+        ]
         target: _TargetDecision | None = None
         if case.targets and baseline is not None and nadir is not None:
             target = _decide_target(
                 criteria=criteria,
                 case=case,
                 values=values,
-                at_least=[
-                    r.diameter if by_longest and v is None and r.diameter else None
-                    for r, v, by_longest in zip(visit.readings, values, longest, strict=True)
-                ],
+                at_least=at_least,
                 readings=visit.readings,
                 baseline=baseline,
                 nadir=nadir,
@@ -825,14 +829,17 @@ def _assess_series(
         all_assessed = all(v is not None for v in values)
         current = sum((v for v in values if v is not None), Fraction(0)) if case.targets else None
         lesions = tuple(
-            LesionResult(t.name, t.node, t.organ, v, b, n, _status(r, v), t.node and not by_longest)
-            for t, v, b, n, r, by_longest in zip(
+            LesionResult(
+                t.name, t.node, t.organ, v, b, n, _status(r, v), t.node and not by_longest, bound
+            )
+            for t, v, b, n, r, by_longest, bound in zip(
                 case.targets,
                 values,
                 base_values,
                 lesion_nadirs,
                 visit.readings,
                 longest,
+                at_least,
                 strict=True,
             )
         )
@@ -844,6 +851,7 @@ def _assess_series(
             remission_day=history.remission_day,
             primary_side=primary_side,
             target=target,
+            at_least=at_least,
         )
         visit_warnings = tuple(
             [
@@ -1017,6 +1025,7 @@ def _recurrences(
     remission_day: int | None,
     primary_side: str | None,
     target: _TargetDecision | None,
+    at_least: Sequence[Fraction | None],
 ) -> tuple[tuple[Recurrence, ...], list[Deviation]]:
     """Name the recurrence when disease comes back after a complete response.
 
@@ -1029,11 +1038,12 @@ def _recurrences(
     if visit.non_target in (NonTargetStatus.PRESENT, NonTargetStatus.PROGRESSION):
         sites += list(visit.non_target_sites)  # non-target disease seen again after a CR
     if target is not None and target.response is Response.PD:
-        # Each target back: not gone (a lymph node: back to a pathological size).
+        # Each target back: not gone (a lymph node: back to a pathological size), or a
+        # node known only by its short axis (``at_least``).
         sites += [
             t.organ
-            for t, r, v in zip(case.targets, visit.readings, values, strict=True)
-            if v is not None and t.organ and not _is_gone(t, r, criteria)
+            for t, r, v, b in zip(case.targets, visit.readings, values, at_least, strict=True)
+            if t.organ and ((v is not None and not _is_gone(t, r, criteria)) or b)
         ]
     found, warnings = name_recurrences(
         sites,

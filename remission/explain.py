@@ -215,7 +215,14 @@ def explain(assessment: Assessment) -> Explanation:
         other=OTHER_DISEASE.get(str(non_target_response), OTHER_DISEASE["NE"]),
         criteria=criteria.title,
         threshold=f"{float(criteria.partial.fraction * 100):g} % shrinkage",
-        reason=_pd_reason(criteria, rule, new_lesions, non_target_response, from_nadir),
+        reason=_pd_reason(
+            criteria,
+            rule,
+            new_lesions=new_lesions,
+            non_target=non_target_response,
+            from_nadir=from_nadir,
+            nadir=nadir,
+        ),
         missing=f" ({', '.join(missing)} not measured)" if missing else "",
     )
     patient = " ".join([patient, *(r.explanation.patient for r in recurrences)])
@@ -256,6 +263,11 @@ def _lesion_text(lesion: LesionResult, measure: Measure, criteria: Criteria) -> 
         if measure is Measure.PRODUCT
         else ("short axis" if lesion.short_axis else "longest diameter")
     )
+    if lesion.value is None and lesion.at_least is not None:
+        return (
+            f"{lesion.name}: not assessed; only its short axis, {number(lesion.at_least, unit)}, "
+            "was given, the least its longest diameter can be"
+        )
     if lesion.value is None:
         return f"{lesion.name}: not assessed"
     extra = ""
@@ -288,9 +300,11 @@ def _cr_sentence(criteria: Criteria, lesions: Sequence[LesionResult]) -> str:
 def _pd_reason(
     criteria: Criteria,
     rule: Rule,
+    *,
     new_lesions: bool,
     non_target: Response | None,
     from_nadir: Fraction | None,
+    nadir: Fraction | None,
 ) -> str:
     if new_lesions:
         return PD_REASONS["new"]
@@ -301,8 +315,10 @@ def _pd_reason(
     if rule == criteria.progression.rule:
         if criteria.progression.scope is Scope.ANY_LESION:
             return PD_REASONS["lesion growth"]
-        if from_nadir is None:  # every target had gone: a percentage of 0 means nothing
+        if nadir == 0:  # every target had gone: a percentage of 0 means nothing
             return PD_REASONS["regrowth"]
+        if from_nadir is None:  # not every target measured: the ones measured show it
+            return PD_REASONS["growth seen"]
         return PD_REASONS["growth"].format(
             growth=percent(from_nadir, criteria.thresholds).lstrip("+")
         )
@@ -348,11 +364,14 @@ def _next_category(
         )
     if target is Response.PD and criteria.progression.scope is Scope.ANY_LESION:
         grown = [
-            f"{lesion.name} {number(lesion.nadir, unit)} → {number(lesion.value, unit)}"
+            f"{lesion.name} {number(lesion.nadir, unit)} → "
+            + ("at least " if lesion.value is None else "")
+            + number(seen, unit)
             for lesion in lesions
-            if lesion.value is not None
-            and lesion.value > lesion.nadir
-            and lesion.value >= (1 + criteria.progression.fraction) * lesion.nadir
+            for seen in [lesion.value if lesion.value is not None else lesion.at_least]
+            if seen is not None
+            and seen > lesion.nadir
+            and seen >= (1 + criteria.progression.fraction) * lesion.nadir
         ]
         share = f"{float(criteria.progression.fraction * 100):g} %"
         return (
@@ -360,7 +379,9 @@ def _next_category(
             f"({', '.join(grown)})."
         )
     if target is Response.PD:
-        return f"Progression was met: {pd_text} (it is {number(current, unit)})."
+        bounds = [lesion.at_least for lesion in lesions if lesion.at_least is not None]
+        seen = number(current + sum(bounds, Fraction(0)), unit)
+        return f"Progression was met: {pd_text} (it is {'at least ' if bounds else ''}{seen})."
     if target is Response.CR and response is Response.CR:
         return "Any lesion coming back, or a new lesion, would be progressive disease."
     if target is Response.CR:

@@ -826,7 +826,8 @@ class _Assessor:
                 back = {
                     lesion[r]
                     for r in rows
-                    if role[r] == Role.TARGET and not self.missing[r] and not self.gone[r]
+                    if role[r] == Role.TARGET
+                    and ((not self.missing[r] and not self.gone[r]) or self.unknown_longest[r])
                 }
                 sites += [
                     str(organ[r])

@@ -77,6 +77,9 @@ PD_REASONS: MappingProxyType[str, str] = MappingProxyType(
         "disease back": "Disease has been seen again after a complete response",
         "growth": "The measured tumours have grown by {growth} from their smallest size",
         "regrowth": "A measured tumour that had gone has come back",
+        "growth seen": (
+            "The tumours that were measured have already grown past the limit for progression"
+        ),
         "lesion growth": "At least one measured tumour has grown by a quarter or more",
     }
 )

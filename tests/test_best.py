@@ -276,9 +276,8 @@ def test_patient_words_of_an_unconfirmed_pr() -> None:
     assert b.response is Response.SD
     assert b.explanation.patient.startswith(
         "Looking at all the visits together, the best result was on day 42: the tumours had "
-        "shrunk clearly, but had not gone (partial remission). It counts only as stable "
-        "disease (no clear change) because it was not confirmed by a later scan. It is not "
-        "the result now: "
+        "shrunk clearly, but had not gone (partial remission). It does not count as a "
+        "remission because no later scan has confirmed it. It is not the result now: "
     )
 
 
@@ -298,8 +297,8 @@ def test_patient_words_after_a_visit_that_saw_nothing() -> None:
     assert b.response is Response.CR
     assert "had not gone" not in b.explanation.patient
     assert b.explanation.patient.endswith(
-        "at the latest assessment, on day 168, the scans were not complete enough to say. "
-        "Your care team will explain what this means for you."
+        "The latest assessment, on day 168, could not show how things are now. Your care "
+        "team will explain what this means for you."
     )
 
 
@@ -332,4 +331,16 @@ def test_patient_words_of_a_result_too_early_to_count() -> None:
         "Looking at all the visits together, the best result was on day 28: the tumours had "
         "neither shrunk nor grown enough to count as a change. It does not count because it "
         "came too soon after the start of treatment."
+    )
+
+
+def test_patient_words_of_a_cr_with_no_later_scan_yet() -> None:
+    # Non-target disease only, gone on day 56, no later scan: NON-CR/NON-PD by Table 3
+    # (Table 2 footnote), told without saying disease is there.
+    b = best_response([(56, "CR")], confirmation_days=28, stable=Response.NON_CR_NON_PD)
+    assert b.response is Response.NON_CR_NON_PD
+    assert b.explanation.patient == (
+        "Looking at all the visits together, the best result was on day 56: no measurable "
+        "tumour could be seen (complete remission). It does not count as a remission because "
+        "no later scan has confirmed it."
     )

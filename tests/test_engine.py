@@ -1100,3 +1100,49 @@ class TestNodesBeforeRecist11:
         assert (s.visits[0].current, s.visits[0].response) == (Fraction(12), Response.SD)
         assert s.warnings[0].where == "N1 at baseline"
         assert s.warnings[0].message.startswith("only one diameter of this lymph node")
+
+
+class TestAShortAxisAsALowerBound:
+    """A node measured by its longest diameter, given only its short axis at a visit."""
+
+    @staticmethod
+    def node(short: float, other: float | None = None) -> Lesion:
+        return Lesion(size_mm=short, perpendicular_mm=other, node=True, organ="axilla")
+
+    def test_the_explanation_says_what_decided_progression(self) -> None:
+        # RECIST 1.0: 20 + 30 + 30 = 80 mm at baseline; at day 112 N1 only 45 mm short
+        # axis: the sum is at least 45 + 60 = 105 mm ≥ 96 (1.2 × 80): PD. Nothing had gone.
+        s = classify_series(
+            [
+                Visit(0, {"N1": self.node(12, 20), "T1": 30, "T2": 30}),
+                Visit(112, {"N1": self.node(45), "T1": 30, "T2": 30}),
+            ],
+            criteria="recist1.0",
+        )
+        (visit,) = s.visits
+        assert visit.response is Response.PD
+        e = visit.explanation
+        assert e.lesions.startswith(
+            "N1: not assessed; only its short axis, 45 mm, was given, the least its longest "
+            "diameter can be;"
+        )
+        assert e.next_category == (
+            "Progression was met: progressive disease needs a sum ≥ 96 mm (it is at least 105 mm)."
+        )
+        assert e.patient.startswith(
+            "The tumours that were measured have already grown past the limit for progression."
+        )
+        assert "had gone" not in e.patient
+
+    def test_a_node_back_after_a_cr_is_named_as_a_recurrence(self) -> None:
+        # Gone with T1, then back with only a 3 mm short axis: PD (reappearance) and a
+        # regional recurrence (axillary lymph nodes), as with both diameters.
+        visits = [
+            Visit(0, {"N1": self.node(12, 20), "T1": Lesion(30, organ="liver")}),
+            Visit(56, {"N1": self.node(0), "T1": Lesion(0, organ="liver")}),
+            Visit(84, {"N1": self.node(0), "T1": Lesion(0, organ="liver")}),
+            Visit(112, {"N1": self.node(3), "T1": Lesion(0, organ="liver")}),
+        ]
+        s = classify_series(visits, criteria="recist1.0")
+        assert s.visits[-1].response is Response.PD
+        assert s.visits[-1].recurrence == "recurrence — regional (axillary lymph nodes)"

@@ -756,3 +756,34 @@ def test_node_measures_agree_with_the_scalar_engine() -> None:
     frame = pd.DataFrame(rows)
     for criteria in CRITERIA:
         assert_same_as_scalar(frame, criteria)
+
+
+def test_a_node_back_with_only_its_short_axis_is_a_recurrence_in_the_batch_too() -> None:
+    # As test_engine's TestAShortAxisAsALowerBound: gone with T1, back at 3 mm short axis.
+    rows = [
+        {
+            "patient": "P1",
+            "visit": f"d{d}",
+            "day": d,
+            "lesion": name,
+            "role": "target",
+            "size_mm": size,
+            "perpendicular_mm": perp,
+            "node": name == "N1",
+            "organ": organ,
+        }
+        for d, n1, n1_perp, t1 in [
+            (0, 12, 20, 30),
+            (56, 0, None, 0),
+            (84, 0, None, 0),
+            (112, 3, None, 0),
+        ]
+        for name, size, perp, organ in (("N1", n1, n1_perp, "axilla"), ("T1", t1, None, "liver"))
+    ]
+    frame = pd.DataFrame(rows)
+    out = classify_frame(frame, criteria="recist1.0")
+    assert out["response"].astype(str).tolist()[-1] == "PD"
+    assert (
+        out["recurrence"].astype(str).tolist()[-1] == "recurrence — regional (axillary lymph nodes)"
+    )
+    assert_same_as_scalar(frame, "recist1.0")
