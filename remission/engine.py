@@ -598,6 +598,16 @@ def _value(
     return reading.diameter
 
 
+def _baseline_values(
+    criteria: Criteria, case: _Case, products: bool, longest: Sequence[bool]
+) -> list[Fraction]:
+    """Each target's value at baseline, as the sums and nadirs start from it."""
+    return [
+        _value(r, criteria, products, longest=by_longest) or Fraction(0)
+        for r, by_longest in zip(case.visits[0].readings, longest, strict=True)
+    ]
+
+
 def _node_measures(
     criteria: Criteria, case: _Case, products: bool
 ) -> tuple[list[bool], list[Deviation]]:
@@ -772,10 +782,7 @@ def _assess_series(
     warnings.extend(_deviations(criteria, case, longest))
     measure = Measure.PRODUCT if products else Measure.DIAMETER
     baseline_visit = case.visits[0]
-    base_values = [
-        _value(r, criteria, products, longest=by_longest) or Fraction(0)
-        for r, by_longest in zip(baseline_visit.readings, longest, strict=True)
-    ]
+    base_values = _baseline_values(criteria, case, products, longest)
     baseline = sum(base_values, Fraction(0)) if case.targets else None
     nadir = nadir_override if nadir_override is not None else baseline
     lesion_nadirs = list(base_values)
@@ -1342,15 +1349,8 @@ def classify(
         )
     if nadir is not None:
         products, _ = _uses_products(chosen, case)
-        base_sum = sum(
-            (
-                _value(r, chosen, products, longest=by_longest) or Fraction(0)
-                for r, by_longest in zip(
-                    case.visits[0].readings, _node_measures(chosen, case, products)[0], strict=True
-                )
-            ),
-            Fraction(0),
-        )
+        longest, _ = _node_measures(chosen, case, products)
+        base_sum = sum(_baseline_values(chosen, case, products, longest), Fraction(0))
         if nadir > base_sum:
             raise InvalidInput([_nadir_problem(nadir, base_sum)])
     still_there = case.visits[1].non_target in (

@@ -128,7 +128,7 @@ def _cells(column: pd.Series) -> list[str] | None:
     """
     dtype = column.dtype
     if isinstance(dtype, pd.CategoricalDtype):
-        if not _text(dtype.categories.dtype):
+        if not _holds_text(dtype.categories.dtype):
             return None
         words = [_quoted(_text_of(word)) for word in dtype.categories.tolist()] + [""]
         return [words[code] for code in column.cat.codes.tolist()]
@@ -138,7 +138,7 @@ def _cells(column: pd.Series) -> list[str] | None:
         if isinstance(dtype, pd.ArrowDtype):
             return None
         return ["" if value is pd.NA else str(value) for value in column.tolist()]
-    if _text(dtype):
+    if _holds_text(dtype):
         values = column.tolist()
         if not all(isinstance(value, str) or _missing(value) for value in values):
             return None
@@ -146,7 +146,7 @@ def _cells(column: pd.Series) -> list[str] | None:
     return None
 
 
-def _text(dtype: DtypeObj) -> bool:
+def _holds_text(dtype: DtypeObj) -> bool:
     """Object or pandas' own string dtype (object columns are checked value by value)."""
     return is_object_dtype(dtype) or (
         is_string_dtype(dtype) and not isinstance(dtype, pd.ArrowDtype)

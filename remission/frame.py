@@ -368,8 +368,8 @@ class _Assessor:
         self.unknown_longest = by_longest & (size > 0) & (perp < 0)
         missing |= self.unknown_longest
         # engine._value: too small = the criteria's size; products = diameter × perpendicular.
-        longest = np.where(by_longest & (size > 0), np.maximum(size, perp), size)
-        diameter = np.where(too_small, small_um, longest)
+        self.longest = np.where(by_longest & (size > 0), np.maximum(size, perp), size)
+        diameter = np.where(too_small, small_um, self.longest)
         value = np.where(
             self.row_products,
             np.where(too_small, small_um * small_um, np.maximum(size, 0) * np.maximum(perp, 0)),
@@ -1073,10 +1073,7 @@ def _patient_warnings(a: _Assessor) -> list[str]:
         base_targets = np.flatnonzero((role == Role.TARGET) & at_base)
         node = data["node"].to_numpy(dtype=bool)[base_targets]
         by_longest = a.by_longest[base_targets]
-        given = data["size_um"].to_numpy()[base_targets]
-        size = np.where(
-            by_longest, np.maximum(given, data["perp_um"].to_numpy()[base_targets]), given
-        )
+        size = a.longest[base_targets]  # the diameter each target is measured by
         pid = a.pid[base_targets]
         # engine._deviations: nodes by their short axis against the node limit (the lesion
         # limit when there is none), other targets against the lesion limit.
