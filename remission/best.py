@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from typing import Final
 
 from remission.citations import EISENHAUER_2009, Citation
-from remission.criteria import Rule
+from remission.criteria import Criteria, Rule
 from remission.errors import Deviation, Problem, Problems
-from remission.explain import Explanation
+from remission.results import BestResponse, Counted, Explanation
 from remission.response import Response
 
-__all__ = ["DISEASE_SEEN", "BestResponse", "Counted", "best_response"]
+__all__ = ["DISEASE_SEEN", "BestResponse", "Counted", "best_response", "stable_response"]
 
 _TABLE_3 = Rule(
     "Best overall response: the best time-point response from the start of treatment "
@@ -41,28 +41,6 @@ _NO_CONFIRMATION = Rule(
     "be met at least the minimum interval after baseline",
     Citation(EISENHAUER_2009, "sections 4.4.3 and 4.6.1"),
 )
-
-
-@dataclass(frozen=True)
-class Counted:
-    """How one assessment entered the best response."""
-
-    day: int
-    recorded: Response
-    counted_as: Response
-    why: str
-
-
-@dataclass(frozen=True)
-class BestResponse:
-    """The best overall response, the visits that gave and confirmed it, and why."""
-
-    response: Response
-    day: int | None
-    confirmed_day: int | None
-    explanation: Explanation
-    counted: tuple[Counted, ...] = ()
-    warnings: tuple[Deviation, ...] = ()
 
 
 def best_response(
@@ -473,3 +451,21 @@ def _cr_then_pr(
         for index, recorded in came_back.items()
         if recorded is Response.PR
     ]
+
+
+def stable_response(criteria: Criteria, *, has_targets: bool) -> Response:
+    """Neither response nor progression: SD, or what the criteria call it without targets.
+
+    For disease that is only non-target, RECIST 1.1 says NON-CR/NON-PD (Table 2); WHO
+    and RECIST 1.0 keep SD.
+
+    Examples:
+        >>> from remission.criteria import RECIST_1_1, WHO
+        >>> stable_response(RECIST_1_1, has_targets=False).value
+        'NON-CR/NON-PD'
+        >>> stable_response(WHO, has_targets=False).value
+        'SD'
+    """
+    if has_targets:
+        return Response.SD
+    return criteria.overall(None, Response.NON_CR_NON_PD, False).overall

@@ -51,6 +51,7 @@ __all__ = [
     "Rule",
     "Scope",
     "Shrinkage",
+    "TargetRule",
     "get_criteria",
 ]
 
@@ -66,6 +67,35 @@ class Measure(StrEnum):
     PRODUCT_WHEN_COMPLETE = "product when complete"
     """Products when every lesion has both diameters at every visit compared, otherwise
     longest diameters (the founding document's rule)."""
+
+
+class TargetRule(StrEnum):
+    """One of the target-response rules, in the order :attr:`Criteria.target_order` lists them.
+
+    Each gives one target response (:meth:`Criteria.target_rule`); the first that is met
+    decides. The value is the stable id the ``rule`` column carries (``target:growth``).
+    """
+
+    REAPPEARANCE = "reappearance"
+    """After an overall complete response, a target seen again (needs the history)."""
+    GROWTH = "growth"
+    NOT_ALL_ASSESSED = "not all assessed"
+    ALL_GONE = "all gone"
+    SHRINKAGE = "shrinkage"
+    STABLE = "stable"
+
+
+TARGET_ORDER: Final = (
+    TargetRule.REAPPEARANCE,
+    TargetRule.GROWTH,
+    TargetRule.NOT_ALL_ASSESSED,
+    TargetRule.ALL_GONE,
+    TargetRule.SHRINKAGE,
+    TargetRule.STABLE,
+)
+"""The papers' order: reappearance and growth before shrinkage, so a rebound from the
+nadir is never called a response; a lesion not assessed before complete or partial
+response (RECIST 1.1 section 4.4.2: NE unless the lesions assessed already show PD)."""
 
 
 class Reference(StrEnum):
@@ -171,6 +201,8 @@ class Row:
     new_lesions: frozenset[bool]
     overall: Response
     rule: Rule
+    key: str = ""
+    """A short stable id of the row (``table:new``), for the ``rule`` column."""
 
     def matches(self, target: TargetState, non_target: NonTargetState, new: bool) -> bool:
         """True when this row covers the combination."""
@@ -223,6 +255,8 @@ class Criteria:
     confirmation: Rule
     sd_min_days: int
     """Default minimum days from baseline for stable disease to count as best response."""
+    target_order: tuple[TargetRule, ...] = TARGET_ORDER
+    """The target rules in decision order: the first that is met decides."""
 
     def overall(self, target: TargetState, non_target: NonTargetState, new: bool) -> Row:
         """The first table row that matches.
@@ -237,6 +271,41 @@ class Criteria:
             if row.matches(target, non_target, new):
                 return row
         raise LookupError(f"{self.title}: no row for {target}, {non_target}, new={new}")
+
+    def target_rule(self, rule: TargetRule) -> tuple[Response, Rule]:
+        """The target response a rule gives, and the rule in words with its source.
+
+        Examples:
+            >>> response, rule = RECIST_1_1.target_rule(TargetRule.SHRINKAGE)
+            >>> response.value, rule.citation.where
+            ('PR', 'section 4.3.1')
+        """
+        return {
+            TargetRule.REAPPEARANCE: (Response.PD, self.reappearance),
+            TargetRule.GROWTH: (Response.PD, self.progression.rule),
+            TargetRule.NOT_ALL_ASSESSED: (Response.NE, self.not_evaluable),
+            TargetRule.ALL_GONE: (Response.CR, self.complete),
+            TargetRule.SHRINKAGE: (Response.PR, self.partial.rule),
+            TargetRule.STABLE: (Response.SD, self.stable),
+        }[rule]
+
+    def rule_ids(self) -> Mapping[Rule, str]:
+        """Every rule this set can fire, with its short stable id (the ``rule`` column).
+
+        Examples:
+            >>> ids = RECIST_1_1.rule_ids()
+            >>> ids[RECIST_1_1.partial.rule], ids[RECIST_1_1.table[0].rule]
+            ('target:shrinkage', 'table:new')
+        """
+        found: dict[Rule, str] = {}
+        for row in self.table:
+            found.setdefault(row.rule, row.key)
+        for rule in TargetRule:
+            found[self.target_rule(rule)[1]] = f"target:{rule.value.replace(' ', '-')}"
+        if self.holds_response is not None:
+            found[self.holds_response] = "history:pr-hold"
+        found[self.disease_back] = "history:disease-back"
+        return MappingProxyType(found)
 
     @property
     def thresholds(self) -> tuple[Fraction, Fraction]:
@@ -296,36 +365,34 @@ def _table(rule: Mapping[str, Rule], non_target_only: Response) -> tuple[Row, ..
     Progression rows come first so that a new lesion or unequivocal non-target growth
     decides even when targets were not all assessed (RECIST 1.1 section 4.4.2).
     """
-    return (
-        Row(_ANY_TARGET, _ANY_NON_TARGET, frozenset({True}), Response.PD, rule["new"]),
-        Row(frozenset({Response.PD}), _ANY_NON_TARGET, _ANY_NEW, Response.PD, rule["target PD"]),
-        Row(_ANY_TARGET, frozenset({Response.PD}), _ANY_NEW, Response.PD, rule["non-target PD"]),
-        Row(
-            frozenset({Response.CR}),
-            frozenset({Response.CR, None}),
-            _NO_NEW,
-            Response.CR,
-            rule["CR"],
-        ),
-        Row(
+    rows = (
+        ("new", _ANY_TARGET, _ANY_NON_TARGET, frozenset({True}), Response.PD),
+        ("target PD", frozenset({Response.PD}), _ANY_NON_TARGET, _ANY_NEW, Response.PD),
+        ("non-target PD", _ANY_TARGET, frozenset({Response.PD}), _ANY_NEW, Response.PD),
+        ("CR", frozenset({Response.CR}), frozenset({Response.CR, None}), _NO_NEW, Response.CR),
+        (
+            "CR incomplete",
             frozenset({Response.CR}),
             frozenset({Response.NON_CR_NON_PD, Response.NE}),
             _NO_NEW,
             Response.PR,
-            rule["CR incomplete"],
         ),
-        Row(frozenset({Response.PR}), _NON_PD, _NO_NEW, Response.PR, rule["PR"]),
-        Row(frozenset({Response.SD}), _NON_PD, _NO_NEW, Response.SD, rule["SD"]),
-        Row(frozenset({Response.NE}), _NON_PD, _NO_NEW, Response.NE, rule["NE"]),
-        Row(frozenset({None}), frozenset({Response.CR}), _NO_NEW, Response.CR, rule["NT CR"]),
-        Row(
+        ("PR", frozenset({Response.PR}), _NON_PD, _NO_NEW, Response.PR),
+        ("SD", frozenset({Response.SD}), _NON_PD, _NO_NEW, Response.SD),
+        ("NE", frozenset({Response.NE}), _NON_PD, _NO_NEW, Response.NE),
+        ("NT CR", frozenset({None}), frozenset({Response.CR}), _NO_NEW, Response.CR),
+        (
+            "NT present",
             frozenset({None}),
             frozenset({Response.NON_CR_NON_PD}),
             _NO_NEW,
             non_target_only,
-            rule["NT present"],
         ),
-        Row(frozenset({None}), frozenset({Response.NE}), _NO_NEW, Response.NE, rule["NT NE"]),
+        ("NT NE", frozenset({None}), frozenset({Response.NE}), _NO_NEW, Response.NE),
+    )
+    return tuple(
+        Row(target, non_target, new, overall, rule[key], "table:" + key.replace(" ", "-"))
+        for key, target, non_target, new, overall in rows
     )
 
 

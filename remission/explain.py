@@ -1,8 +1,14 @@
-"""Turn a decision and its numbers into words for clinicians and for patients.
+"""Turn the core's decisions and numbers into words for clinicians and for patients.
 
-Every result carries the numbers used, the rule that fired with its citation, what would
-change the category, and a patient sentence. The sentences come from
-:mod:`remission.wording`; this module only fills them in.
+Every result carries the numbers used, the rule that fired with its citation, what the
+next scan would need to change the category, and a patient sentence. This module is the
+one writer of those sentences: :func:`explain_visits` fills them in column by column (each
+field for every visit asked, then the sentences), for one patient's visits
+(:func:`remission.classify_series`) and for a whole study (:func:`remission.classify_frame`)
+alike, so both give the same text for the same visit. The sentences' words come from
+:mod:`remission.wording`. Sizes are shown exactly as measured (40.125 mm stays 40.125 mm);
+percentages with one decimal, or with the decimals that tell a change from a threshold it
+misses (:func:`percent`).
 """
 
 from __future__ import annotations
@@ -13,10 +19,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
-from remission.criteria import Criteria, Measure, Rule, Scope
+import numpy as np
+
+from remission.core.readings import NT_STATES, RESPONSES, T_CR, T_NE, T_PD, T_PR, T_STATES
+from remission.criteria import Criteria, Rule, Scope
 from remission.response import Response
+from remission.results import Explanation
 from remission.wording import (
     CR_SENTENCES,
     OTHER_DISEASE,
@@ -28,35 +38,63 @@ from remission.wording import (
 )
 
 if TYPE_CHECKING:
-    from remission.engine import Assessment, LesionResult
+    from remission.core.outcome import Outcome
+    from remission.core.readings import Int64
+    from remission.results import LesionResult
 
-__all__ = ["Explanation", "explain", "number", "percent"]
+__all__ = [
+    "Explanation",
+    "VisitTexts",
+    "baseline_texts",
+    "exact_text",
+    "explain_visits",
+    "lesion_text",
+    "number",
+    "paragraph",
+    "percent",
+]
 
 
-@dataclass(frozen=True)
-class Explanation:
-    """Why a result is what it is, for two readers.
+def exact_text(value: Fraction, unit: str = "mm", *, signed: bool = False) -> str:
+    """A size exactly as measured: every decimal it has, no trailing zeros.
 
-    ``clinician`` and ``patient`` are sentences; ``rule`` is the rule that decided, with
-    its citation; ``numbers`` lists the sums and changes; ``next_category`` says what
-    would change the answer; ``warnings`` lists protocol deviations.
+    A value that no decimal writes exactly (only the Python API can give 1/3 mm) is shown
+    to three decimals with "≈".
+
+    Examples:
+        >>> exact_text(Fraction("40.125"))
+        '40.125 mm'
+        >>> exact_text(Fraction(-17), signed=True), exact_text(Fraction(5), signed=True)
+        ('−17 mm', '+5 mm')
+        >>> exact_text(Fraction(1, 3), "mm²")
+        '≈0.333 mm²'
     """
+    sign = "−" if value < 0 else ("+" if signed and value > 0 else "")
+    magnitude = abs(value)
+    twos = fives = 0
+    rest = magnitude.denominator
+    while rest % 2 == 0:
+        rest, twos = rest // 2, twos + 1
+    while rest % 5 == 0:
+        rest, fives = rest // 5, fives + 1
+    if rest != 1:
+        return f"{sign}≈{float(magnitude):.3f} {unit}"
+    digits = max(twos, fives)
+    whole, part = divmod(int(magnitude * 10**digits), 10**digits)
+    tail = f".{part:0{digits}d}".rstrip("0") if digits else ""
+    return f"{sign}{whole}{tail} {unit}"
 
-    clinician: str
-    patient: str
-    rule: Rule
-    numbers: str = ""
-    lesions: str = ""
-    next_category: str = ""
-    warnings: tuple[str, ...] = ()
 
-    def __str__(self) -> str:
-        """Everything, one item per line."""
-        parts = [self.clinician, f"Rule: {self.rule}"]
-        parts += [text for text in (self.numbers, self.lesions, self.next_category) if text]
-        parts += [f"Warning: {w}" for w in self.warnings]
-        parts.append(f"For patients: {self.patient}")
-        return "\n".join(parts)
+def _decimal_texts(values: Sequence[int], scale: int, unit: str, *, signed: bool = False) -> list[str]:
+    """:func:`exact_text` of ``values / scale`` for many values, each distinct one once."""
+    cache: dict[int, str] = {}
+    out = []
+    for v in values:
+        text = cache.get(v)
+        if text is None:
+            text = cache[v] = exact_text(Fraction(v, scale), unit, signed=signed)
+        out.append(text)
+    return out
 
 
 def number(value: Fraction | float, unit: str = "mm") -> str:
@@ -149,277 +187,448 @@ def percent_number(
     return float(text.replace("−", "-").replace("±", "").replace("+", ""))
 
 
-def explain(assessment: Assessment) -> Explanation:
-    """Assemble the explanation of one visit's result from its numbers and rules."""
-    criteria, response, measure = assessment.criteria, assessment.response, assessment.measure
-    target_response = assessment.target_response
-    non_target_response = assessment.non_target_response
-    new_lesions, rule, lesions = assessment.new_lesions, assessment.rule, assessment.lesions
-    baseline, nadir, current = assessment.baseline, assessment.nadir, assessment.current
-    all_assessed, pd_at_least = assessment.all_assessed, assessment.pd_at_least
-    warnings, recurrences = assessment.warnings, assessment.recurrences
-    unit = "mm²" if measure is Measure.PRODUCT else "mm"
-    from_baseline = _change(current, baseline, all_assessed)
-    from_nadir = _change(current, nadir, all_assessed) if nadir else None
 
-    numbers = ""
-    if baseline is not None and not any(lesion.value is not None for lesion in lesions):
-        numbers = (
-            f"Baseline sum {number(baseline, unit)}; nadir {number(nadir or 0, unit)}; "
-            "no target lesion was measured at this visit."
+
+@dataclass(frozen=True)
+class VisitTexts:
+    """The sentences of some visits, one list entry per visit asked."""
+
+    clinician: list[str]
+    numbers: list[str]
+    rule: list[Rule]
+    next_category: list[str]
+    patient: list[str]
+
+    def explanation(self, i: int, *, lesions: str = "", warnings: tuple[str, ...] = ()) -> Explanation:
+        """The ``i``-th visit's :class:`Explanation`."""
+        return Explanation(
+            clinician=self.clinician[i],
+            patient=self.patient[i],
+            rule=self.rule[i],
+            numbers=self.numbers[i],
+            lesions=lesions,
+            next_category=self.next_category[i],
+            warnings=warnings,
         )
-    elif baseline is not None and current is not None and not all_assessed:
-        numbers = (
-            f"Baseline sum {number(baseline, unit)}; nadir {number(nadir or 0, unit)}; "
-            f"sum of the lesions measured {number(current, unit)} (not every target was "
+
+    def paragraphs(self) -> list[str]:
+        """Each visit's explanation as one paragraph (:func:`paragraph`)."""
+        return [
+            paragraph(c, n, r, x, p)
+            for c, n, r, x, p in zip(
+                self.clinician, self.numbers, self.rule, self.next_category, self.patient, strict=True
+            )
+        ]
+
+
+def paragraph(clinician: str, numbers: str, rule: Rule, next_category: str, patient: str) -> str:
+    """A visit's explanation on one line: the decision, the numbers, the rule, the next
+    scan and the patient's words (the ``explanation`` of :func:`remission.classify_frame`,
+    and :attr:`Explanation.text`)."""
+    parts = [clinician]
+    if numbers:
+        parts.append(numbers)
+    parts.append(f"Rule: {rule}.")
+    if next_category:
+        parts.append(next_category)
+    parts.append(f"For patients: {patient}")
+    return " ".join(parts)
+
+
+def _first_sentence(criteria: Criteria, response: Response, target: int, non_target: int, new: bool) -> str:
+    parts = [f"{response.label} ({response.value}) under {criteria.title}."]
+    t_state = T_STATES[target] if target >= 0 else None
+    nt_state = NT_STATES[non_target] if non_target >= 0 else None
+    if t_state is not None:
+        parts.append(f"Target lesions: {t_state.phrase}.")
+    if nt_state is not None:
+        parts.append(f"Non-target lesions: {nt_state.phrase}.")
+    parts.append("New lesions: yes." if new else "New lesions: none.")
+    return " ".join(parts)
+
+
+@dataclass
+class _Visit:
+    """One visit's numbers as plain Python values, read column by column from the outcome."""
+
+    response: Response
+    target: int
+    non_target: int
+    new: bool
+    rule: Rule
+    products: bool
+    unit_scale: int
+    baseline: int
+    nadir: int
+    current: int
+    complete: bool
+    assessed: int
+    n_targets: int
+    bound: int
+    held: bool
+    missing: list[str]
+    too_small: list[str]
+    nodes_seen: bool
+    lesions: list[tuple[str, int, int]]  # (name, value or −1, lesion nadir), WHO only
+    bounds: list[int]  # at-least values of nodes known by their short axis, WHO only
+    thresholds: tuple[Fraction, ...]
+
+    @property
+    def unit(self) -> str:
+        return "mm²" if self.products else "mm"
+
+    def size(self, value: int | Fraction, *, signed: bool = False) -> str:
+        return exact_text(Fraction(value) / self.unit_scale, self.unit, signed=signed)
+
+
+def explain_visits(outcome: Outcome, visits: Int64 | Sequence[int]) -> VisitTexts:
+    """The sentences of the follow-up ``visits`` of an outcome (indices into its visits)."""
+    idx = np.asarray(visits, dtype=np.int64)
+    rows = _visits(outcome, idx)
+    c = outcome.criteria
+    first: dict[tuple[int, int, int, bool], str] = {}
+    clinician = []
+    for i, v in zip(idx.tolist(), rows, strict=True):
+        key = (RESPONSES.index(v.response), v.target, v.non_target, v.new)
+        text = first.get(key)
+        if text is None:
+            text = first[key] = _first_sentence(c, v.response, v.target, v.non_target, v.new)
+        found = outcome.deviations.recurrences.get(i, ())
+        if found:
+            text = " ".join(
+                [text, *(f"Recurrence after complete response: {r.explanation.clinician}" for r in found)]
+            )
+        clinician.append(text)
+    patient = []
+    for i, v in zip(idx.tolist(), rows, strict=True):
+        text = _patient(c, v)
+        found = outcome.deviations.recurrences.get(i, ())
+        if found:
+            text = " ".join([text, *(r.explanation.patient for r in found)])
+        patient.append(text)
+    return VisitTexts(
+        clinician=clinician,
+        numbers=[_numbers(v) for v in rows],
+        rule=[v.rule for v in rows],
+        next_category=[_next_category(c, v) for v in rows],
+        patient=patient,
+    )
+
+
+def baseline_texts(outcome: Outcome, visits: Int64 | Sequence[int]) -> list[str]:
+    """The baseline visits' summary: how many targets, their sum, non-target disease."""
+    idx = np.asarray(visits, dtype=np.int64)
+    f = outcome.facts
+    r = outcome.readings
+    title = outcome.criteria.title
+    out = []
+    for i in idx.tolist():
+        n = int(f.visit_targets[i])
+        products = bool(f.visit_products[i])
+        unit_scale = r.scale * r.scale if products else r.scale
+        total = exact_text(Fraction(int(f.total[i]), unit_scale), "mm²" if products else "mm")
+        targets = f"{n} target lesion{'' if n == 1 else 's'}, sum {total}" if n else "no target lesions"
+        has_nt = int(r.visit_non_target[i]) != NT_STATES.index(None)
+        out.append(
+            f"Baseline under {title}: {targets}"
+            + ("; non-target disease present." if has_nt else "; no non-target disease.")
+        )
+    return out
+
+
+def _visits(outcome: Outcome, idx: Int64) -> list[_Visit]:
+    f = outcome.facts
+    h = outcome.history
+    r = outcome.readings
+    c = outcome.criteria
+    products = f.visit_products[idx].tolist()
+    who = c.progression.scope is Scope.ANY_LESION
+    starts = np.searchsorted(r.row_visit, idx).tolist()
+    ends = np.searchsorted(r.row_visit, idx + 1).tolist()
+    base = np.flatnonzero(f.visit_base)
+    base_of = base[r.visit_patient[idx]].tolist()
+    assessed = f.assessed[idx].tolist()
+    n_targets = f.visit_targets[idx].tolist()
+    names = r.lesion_names
+    out = []
+    for k, i in enumerate(idx.tolist()):
+        lo, hi = starts[k], ends[k]
+        missing: list[str] = []
+        if n_targets[k] and assessed[k] < n_targets[k]:
+            seen = {int(r.row_lesion[row]) for row in range(lo, hi) if not f.missing[row]}
+            b = base_of[k]
+            blo, bhi = np.searchsorted(r.row_visit, [b, b + 1]).tolist()
+            missing = [str(names[int(r.row_lesion[row])]) for row in range(blo, bhi) if int(r.row_lesion[row]) not in seen]
+        too_small = [str(names[int(r.row_lesion[row])]) for row in range(lo, hi) if r.row_too_small[row]]
+        nodes_seen = any(r.row_node[row] and f.value[row] > 0 for row in range(lo, hi))
+        lesions = (
+            [(str(names[int(r.row_lesion[row])]), int(f.value[row]), int(f.lesion_nadir[row])) for row in range(lo, hi)]
+            if who
+            else []
+        )
+        bounds = [int(f.at_least[row]) for row in range(lo, hi)] if who else []
+        out.append(
+            _Visit(
+                response=RESPONSES[int(h.overall[i])],
+                target=int(h.target[i]) if n_targets[k] else -1,
+                non_target=int(r.visit_non_target[i]) if int(r.visit_non_target[i]) != NT_STATES.index(None) else -1,
+                new=bool(r.visit_new[i]),
+                rule=h.rules[int(h.rule[i])],
+                products=bool(products[k]),
+                unit_scale=r.scale * r.scale if products[k] else r.scale,
+                baseline=int(f.baseline[i]),
+                nadir=int(f.nadir[i]),
+                current=int(f.total[i]),
+                complete=bool(f.complete[i]),
+                assessed=int(assessed[k]),
+                n_targets=int(n_targets[k]),
+                bound=int(f.bound[i]),
+                held=bool(h.held[i]),
+                missing=missing,
+                too_small=too_small,
+                nodes_seen=nodes_seen,
+                lesions=lesions,
+                bounds=bounds,
+                thresholds=c.thresholds,
+            )
+        )
+    return out
+
+
+def _change(v: _Visit, reference: int) -> Fraction | None:
+    if not v.n_targets or not v.complete or not reference:
+        return None
+    return Fraction(v.current - reference, reference)
+
+
+def _numbers(v: _Visit) -> str:
+    """The sums and changes: "Baseline sum 83 mm; nadir 83 mm; current sum 31 mm; …"."""
+    if not v.n_targets:
+        return ""
+    head = f"Baseline sum {v.size(v.baseline)}; nadir {v.size(v.nadir)}"
+    if v.assessed == 0:
+        return f"{head}; no target lesion was measured at this visit."
+    if not v.complete:
+        return (
+            f"{head}; sum of the lesions measured {v.size(v.current)} (not every target was "
             "measured, so no change is computed)."
         )
-    elif baseline is not None and current is not None:
-        numbers = (
-            f"Baseline sum {number(baseline, unit)}; nadir {number(nadir or 0, unit)}; "
-            f"current sum {number(current, unit)}; "
-            f"change from baseline {number(current - baseline, unit)} "
-            f"({percent(from_baseline, criteria.thresholds)}), "
-            f"from nadir {number(current - (nadir or 0), unit)} "
-            f"({percent(from_nadir, criteria.thresholds)})."
-        )
-        if measure is Measure.PRODUCT:
-            numbers += " " + PRODUCT_NOTE
+    text = (
+        f"{head}; current sum {v.size(v.current)}; "
+        f"change from baseline {v.size(v.current - v.baseline, signed=True)} "
+        f"({percent(_change(v, v.baseline), v.thresholds)}), "
+        f"from nadir {v.size(v.current - v.nadir, signed=True)} "
+        f"({percent(_change(v, v.nadir), v.thresholds)})."
+    )
+    return text + (" " + PRODUCT_NOTE if v.products else "")
 
-    lesion_text = "; ".join(_lesion_text(lesion, measure, criteria) for lesion in lesions)
 
-    parts = [f"{response.label} ({response.value}) under {criteria.title}."]
-    if target_response is not None:
-        parts.append(f"Target lesions: {target_response.phrase}.")
-    if non_target_response is not None:
-        parts.append(f"Non-target lesions: {non_target_response.phrase}.")
-    parts.append("New lesions: yes." if new_lesions else "New lesions: none.")
-    parts += [f"Recurrence after complete response: {r.explanation.clinician}" for r in recurrences]
-    clinician = " ".join(parts)
 
-    missing = [lesion.name for lesion in lesions if lesion.value is None]
+
+def _patient(c: Criteria, v: _Visit) -> str:
+    """The patient sentence: plain words, what was measured, no false reassurance."""
+    from_baseline = _change(v, v.baseline)
+    response = v.response
     template = PATIENT[response]
-    if rule == criteria.holds_response:
+    if v.held:
         template = PATIENT_HELD
-    elif response is Response.PR and target_response is Response.CR:
+    elif response is Response.PR and v.target == T_CR:
         template = PATIENT_TARGETS_GONE
-    patient = template.format(
-        cr_sentence=_cr_sentence(criteria, lesions),
-        shrink=percent(
-            -from_baseline if from_baseline is not None else None, criteria.thresholds
-        ).lstrip("+"),
-        change=percent(from_baseline, criteria.thresholds),
-        baseline=number(baseline or 0, unit),
-        current=number(current or 0, unit),
-        nadir=number(nadir or 0, unit),
-        other=OTHER_DISEASE.get(str(non_target_response), OTHER_DISEASE["NE"]),
-        criteria=criteria.title,
-        threshold=f"{float(criteria.partial.fraction * 100):g} % shrinkage",
-        reason=_pd_reason(
-            criteria,
-            rule,
-            new_lesions=new_lesions,
-            non_target=non_target_response,
-            from_nadir=from_nadir,
-            nadir=nadir,
-        ),
-        missing=f" ({', '.join(missing)} not measured)" if missing else "",
-    )
-    patient = " ".join([patient, *(r.explanation.patient for r in recurrences)])
-    return Explanation(
-        clinician=clinician,
-        patient=patient,
-        rule=rule,
-        numbers=numbers,
-        lesions=lesion_text,
-        next_category=_next_category(
-            criteria=criteria,
-            response=response,
-            target=target_response,
-            rule=rule,
-            new_lesions=new_lesions,
-            baseline=baseline,
-            current=current,
-            pd_at_least=pd_at_least,
-            lesions=lesions,
-            unit=unit,
-        ),
-        warnings=tuple(str(w) for w in warnings),
+    non_target = NT_STATES[v.non_target] if v.non_target >= 0 else None
+    return template.format(
+        cr_sentence=_cr_sentence(c, v),
+        shrink=percent(-from_baseline if from_baseline is not None else None, v.thresholds).lstrip("+"),
+        change=percent(from_baseline, v.thresholds),
+        baseline=v.size(v.baseline),
+        current=v.size(v.current),
+        nadir=v.size(v.nadir),
+        other=OTHER_DISEASE.get(str(non_target), OTHER_DISEASE["NE"]),
+        criteria=c.title,
+        threshold=f"{float(c.partial.fraction * 100):g} % shrinkage",
+        reason=_pd_reason(c, v),
+        missing=f" ({', '.join(v.missing)} not measured)" if v.missing else "",
     )
 
 
-def _change(
-    current: Fraction | None, reference: Fraction | None, complete: bool
-) -> Fraction | None:
-    if current is None or not reference or not complete:
-        return None
-    return (current - reference) / reference
-
-
-def _lesion_text(lesion: LesionResult, measure: Measure, criteria: Criteria) -> str:
-    unit = "mm²" if measure is Measure.PRODUCT else "mm"
-    how = (
-        "product"
-        if measure is Measure.PRODUCT
-        else ("short axis" if lesion.short_axis else "longest diameter")
-    )
-    if lesion.value is None and lesion.at_least is not None:
-        return (
-            f"{lesion.name}: not assessed; only its short axis, {number(lesion.at_least, unit)}, "
-            "was given, the least its longest diameter can be"
-        )
-    if lesion.value is None:
-        return f"{lesion.name}: not assessed"
-    extra = ""
-    if lesion.status == "too small":
-        extra = f", too small to measure, counted as {number(lesion.value, unit)} ({criteria.too_small.citation})"
-    elif lesion.status.startswith(("split", "merged")):
-        extra = f", {lesion.status}"
-    elif lesion.node and criteria.node_normal_below_mm is not None:
-        normal = (
-            lesion.value < criteria.node_normal_below_mm if measure is Measure.DIAMETER else False
-        )
-        extra = ", lymph node" + (" (normal size, < 10 mm)" if normal else "")
-    return f"{lesion.name}: {number(lesion.value, unit)} ({how}{extra})"
-
-
-def _cr_sentence(criteria: Criteria, lesions: Sequence[LesionResult]) -> str:
+def _cr_sentence(c: Criteria, v: _Visit) -> str:
     """What a complete response shows: all gone, nodes back to normal, or too small."""
-    if not lesions:  # non-target disease only: nothing was measured
+    if not v.n_targets:  # non-target disease only: nothing was measured
         return CR_SENTENCES["no targets"]
-    too_small = [lesion.name for lesion in lesions if lesion.status == "too small"]
-    if too_small:  # the founding document's rule counts these as complete
+    if v.too_small:  # the founding document's rule counts these as complete
         return CR_SENTENCES["too small"].format(
-            names=", ".join(too_small) + " too small", criteria=criteria.title
+            names=", ".join(v.too_small) + " too small", criteria=c.title
         )
-    if any(lesion.node and lesion.value for lesion in lesions) and criteria.node_normal_below_mm:
+    if v.nodes_seen and c.node_normal_below_mm:
         return CR_SENTENCES["nodes"]
     return CR_SENTENCES["gone"]
 
 
-def _pd_reason(
-    criteria: Criteria,
-    rule: Rule,
-    *,
-    new_lesions: bool,
-    non_target: Response | None,
-    from_nadir: Fraction | None,
-    nadir: Fraction | None,
-) -> str:
-    if new_lesions:
+def _pd_reason(c: Criteria, v: _Visit) -> str:
+    rule = v.rule
+    from_nadir = _change(v, v.nadir)
+    if v.new:
         return PD_REASONS["new"]
-    if rule == criteria.reappearance:
+    if rule == c.reappearance:
         return PD_REASONS["reappearance"]
-    if rule == criteria.disease_back:
+    if rule == c.disease_back:
         return PD_REASONS["disease back"]
-    if rule == criteria.progression.rule:
-        if criteria.progression.scope is Scope.ANY_LESION:
+    if rule == c.progression.rule:
+        if c.progression.scope is Scope.ANY_LESION:
             return PD_REASONS["lesion growth"]
-        if nadir == 0:  # every target had gone: a percentage of 0 means nothing
+        if v.nadir == 0:  # every target had gone: a percentage of 0 means nothing
             return PD_REASONS["regrowth"]
         if from_nadir is None:  # not every target measured: the ones measured show it
             return PD_REASONS["growth seen"]
-        return PD_REASONS["growth"].format(
-            growth=percent(from_nadir, criteria.thresholds).lstrip("+")
-        )
-    if non_target is Response.PD:
+        return PD_REASONS["growth"].format(growth=percent(from_nadir, v.thresholds).lstrip("+"))
+    if v.non_target == NT_STATES.index(Response.PD):
         return PD_REASONS["non-target"]
-    return PD_REASONS["growth"].format(growth=percent(from_nadir, criteria.thresholds).lstrip("+"))
+    return PD_REASONS["growth"].format(growth=percent(from_nadir, v.thresholds).lstrip("+"))
 
 
-def _next_category(
-    *,
-    criteria: Criteria,
-    response: Response,
-    target: Response | None,
-    rule: Rule,
-    new_lesions: bool,
-    baseline: Fraction | None,
-    current: Fraction | None,
-    pd_at_least: Fraction | None,
-    lesions: Sequence[LesionResult],
-    unit: str,
-) -> str:
-    """What would change the category: the distance to the neighbouring thresholds."""
-    if rule == criteria.disease_back:
+def _pd_at_least(c: Criteria, reference: int, unit_scale: int) -> Fraction:
+    """The smallest sum that is progression against ``reference`` (sum scope)."""
+    growth = c.progression
+    return max(
+        (1 + growth.fraction) * reference,
+        reference + (growth.min_increase_mm or 0) * unit_scale,
+    )
+
+
+def _pd_text(c: Criteria, v: _Visit, reference: int) -> str:
+    """What progression needs against a nadir (sum scope), or from any one lesion (WHO)."""
+    if c.progression.scope is Scope.SUM:
+        if c.progression.reference.value == "baseline":
+            reference = v.baseline
+        least = _pd_at_least(c, reference, v.unit_scale)
+        if least == 0:
+            return f"progressive disease needs a sum above {v.size(least)}"
+        return f"progressive disease needs a sum ≥ {v.size(least)}"
+    measured = [(name, value, nadir) for name, value, nadir in v.lesions if value >= 0 and nadir > 0]
+    if not measured:
+        return "progressive disease needs a lesion to grow or a new lesion"
+    name, _, nadir = max(measured, key=lambda lesion: Fraction(lesion[1], lesion[2]))
+    share = f"{float(c.progression.fraction * 100):g} %"
+    return (
+        f"progressive disease needs any one lesion ≥ {share} above its smallest value "
+        f"(closest: {name} ≥ {v.size((1 + c.progression.fraction) * nadir)})"
+    )
+
+
+def _next_scan(c: Criteria, v: _Visit) -> str:
+    """What the next scan will be measured against: the new nadir and the sums that decide.
+
+    This visit's sum becomes the nadir when it is complete and smaller (RECIST 1.1 section
+    4.3.1), so the next scan's progression threshold can differ from this visit's.
+    """
+    if not v.n_targets or v.response in (Response.PD, Response.CR):
+        return ""  # after an overall CR any return is progression (Table 3, footnote a)
+    nadir = min(v.nadir, v.current) if v.complete else v.nadir
+    pr_at_most = (1 - c.partial.fraction) * v.baseline
+    if c.progression.scope is Scope.SUM:
+        pd = _pd_text(c, v, nadir).removeprefix("progressive disease needs ")
+        return (
+            f"At the next scan: nadir {v.size(nadir)}; progressive disease needs {pd}; "
+            f"partial response needs a sum ≤ {v.size(pr_at_most)}; complete response needs "
+            "every target lesion gone."
+        )
+    share = f"{float(c.progression.fraction * 100):g} %"
+    return (
+        f"At the next scan: progressive disease needs any one lesion ≥ {share} above its "
+        f"smallest value so far; partial response needs a sum ≤ {v.size(pr_at_most)}; "
+        "complete response needs every target lesion gone."
+    )
+
+
+def _next_category(c: Criteria, v: _Visit) -> str:
+    """What would change the category: this visit's distance to the thresholds, labelled,
+    and what the next scan will be measured against."""
+    this = _this_visit(c, v)
+    following = _next_scan(c, v)
+    if following and this and v.response is not Response.PD and v.n_targets and not v.new:
+        return f"This visit: {this} {following}"
+    return this
+
+
+def _this_visit(c: Criteria, v: _Visit) -> str:
+    rule = v.rule
+    if rule == c.disease_back:
         return (
             "Progression was met: disease was seen again after a complete response "
-            f"({criteria.disease_back.citation})."
+            f"({c.disease_back.citation})."
         )
-    if target is None or baseline is None or current is None:
+    if v.target < 0:
         return "Non-target disease only: the answer follows the non-target status and new lesions."
-    if new_lesions:
+    if v.new:
         return "A new lesion means progressive disease whatever the sizes."
-    pd_text = _pd_threshold_text(criteria, pd_at_least, lesions, unit)
-    pr_at_most = (1 - criteria.partial.fraction) * baseline
-    if target is Response.NE:
-        missing = ", ".join(lesion.name for lesion in lesions if lesion.value is None)
-        return f"Measure {missing} to get a response; {pd_text}."
-    if target is Response.PD and rule == criteria.reappearance:
-        nodes = criteria.node_normal_below_mm is not None and any(lesion.node for lesion in lesions)
+    pd_text = _pd_text(c, v, v.nadir)
+    pr_at_most = (1 - c.partial.fraction) * v.baseline
+    if v.target == T_NE:
+        return f"Measure {', '.join(v.missing)} to get a response; {pd_text}."
+    if v.target == T_PD and rule == c.reappearance:
+        nodes = c.node_normal_below_mm is not None and v.nodes_seen
         return (
             "Progression was met: after a complete response a target lesion came back"
             + (" or a lymph node grew back to 10 mm or more" if nodes else "")
             + "."
         )
-    if target is Response.PD and criteria.progression.scope is Scope.ANY_LESION:
+    if v.target == T_PD and c.progression.scope is Scope.ANY_LESION:
         grown = [
-            f"{lesion.name} {number(lesion.nadir, unit)} → "
-            + ("at least " if lesion.value is None else "")
-            + number(seen, unit)
-            for lesion in lesions
-            for seen in [lesion.value if lesion.value is not None else lesion.at_least]
-            if seen is not None
-            and seen > lesion.nadir
-            and seen >= (1 + criteria.progression.fraction) * lesion.nadir
+            f"{name} {v.size(nadir)} → " + ("at least " if value < 0 else "") + v.size(seen)
+            for (name, value, nadir), bound in zip(v.lesions, v.bounds, strict=True)
+            for seen in [value if value >= 0 else bound]
+            if (value >= 0 or bound > 0)
+            and seen > nadir
+            and seen >= (1 + c.progression.fraction) * nadir
         ]
-        share = f"{float(criteria.progression.fraction * 100):g} %"
+        share = f"{float(c.progression.fraction * 100):g} %"
         return (
             f"Progression was met: a lesion is at least {share} above its smallest value "
             f"({', '.join(grown)})."
         )
-    if target is Response.PD:
-        bounds = [lesion.at_least for lesion in lesions if lesion.at_least is not None]
-        seen = number(current + sum(bounds, Fraction(0)), unit)
-        return f"Progression was met: {pd_text} (it is {'at least ' if bounds else ''}{seen})."
-    if target is Response.CR and response is Response.CR:
+    if v.target == T_PD:
+        seen = v.size(v.current + v.bound)
+        return f"Progression was met: {pd_text} (it is {'at least ' if v.bound else ''}{seen})."
+    if v.target == T_CR and v.response is Response.CR:
         return "Any lesion coming back, or a new lesion, would be progressive disease."
-    if target is Response.CR:
+    if v.target == T_CR:
         # Not an overall CR: a returning target counts by the sum rules (RECIST FAQ).
         return (
             "Target lesions are gone, but other disease is still there or was not checked: "
             f"{pd_text}, or a new lesion."
         )
     cr_text = "complete response needs every target lesion gone" + (
-        " (lymph nodes below 10 mm short axis)" if criteria.node_normal_below_mm else ""
+        " (lymph nodes below 10 mm short axis)" if c.node_normal_below_mm else ""
     )
-    if target is Response.PR:
-        return f"It is {number(current, unit)}: {cr_text}; {pd_text}."
+    if v.target == T_PR:
+        return f"It is {v.size(v.current)}: {cr_text}; {pd_text}."
+    if v.response is Response.PD:
+        return pd_text
     return (
-        f"Partial response needs a sum ≤ {number(pr_at_most, unit)}; it is "
-        f"{number(current, unit)}. {pd_text[0].upper()}{pd_text[1:]}."
-        if response is not Response.PD
-        else pd_text
+        f"Partial response needs a sum ≤ {v.size(pr_at_most)}; it is "
+        f"{v.size(v.current)}. {pd_text[0].upper()}{pd_text[1:]}."
     )
 
 
-def _pd_threshold_text(
-    criteria: Criteria,
-    pd_at_least: Fraction | None,
-    lesions: Sequence[LesionResult],
-    unit: str,
-) -> str:
-    growth = criteria.progression
-    if growth.scope is Scope.SUM and pd_at_least == 0:
-        return f"progressive disease needs a sum above {number(pd_at_least, unit)}"
-    if growth.scope is Scope.SUM and pd_at_least is not None:
-        return f"progressive disease needs a sum ≥ {number(pd_at_least, unit)}"
-    measured = [lesion for lesion in lesions if lesion.value is not None and lesion.nadir > 0]
-    if not measured:
-        return "progressive disease needs a lesion to grow or a new lesion"
-    closest = max(measured, key=lambda lesion: (lesion.value or 0) / lesion.nadir)
-    return (
-        f"progressive disease needs any one lesion ≥ {float(growth.fraction * 100):g} % above "
-        f"its smallest value (closest: {closest.name} ≥ "
-        f"{number((1 + growth.fraction) * closest.nadir, unit)})"
-    )
+def lesion_text(lesion: LesionResult, products: bool, criteria: Criteria) -> str:
+    """One target lesion at one visit: its value, how it was measured, what it counts as."""
+    unit = "mm²" if products else "mm"
+    how = "product" if products else ("short axis" if lesion.short_axis else "longest diameter")
+    if lesion.value is None and lesion.at_least is not None:
+        return (
+            f"{lesion.name}: not assessed; only its short axis, {exact_text(lesion.at_least, unit)}, "
+            "was given, the least its longest diameter can be"
+        )
+    if lesion.value is None:
+        return f"{lesion.name}: not assessed"
+    extra = ""
+    if lesion.status == "too small":
+        extra = (
+            f", too small to measure, counted as {exact_text(lesion.value, unit)} "
+            f"({criteria.too_small.citation})"
+        )
+    elif lesion.status.startswith(("split", "merged")):
+        extra = f", {lesion.status}"
+    elif lesion.node and criteria.node_normal_below_mm is not None:
+        normal = not products and lesion.value < criteria.node_normal_below_mm
+        extra = ", lymph node" + (" (normal size, < 10 mm)" if normal else "")
+    return f"{lesion.name}: {exact_text(lesion.value, unit)} ({how}{extra})"

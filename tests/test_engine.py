@@ -803,8 +803,10 @@ class TestExplanation:
             return classify_series(visits, criteria=criteria).visits[-1].explanation.next_category
 
         assert last("recist1.1", "present") == (
-            "Target lesions are gone, but other disease is still there or was not checked: "
-            "progressive disease needs a sum ≥ 5 mm, or a new lesion."
+            "This visit: Target lesions are gone, but other disease is still there or was not "
+            "checked: progressive disease needs a sum ≥ 5 mm, or a new lesion. At the next "
+            "scan: nadir 0 mm; progressive disease needs a sum ≥ 5 mm; partial response needs "
+            "a sum ≤ 14 mm; complete response needs every target lesion gone."
         )
         assert "needs a sum above 0 mm" in last("recist1.0", "present")
         assert last("recist1.1", None).startswith("Any lesion coming back")

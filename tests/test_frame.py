@@ -86,7 +86,10 @@ def test_a_visit_with_no_target_measured_has_no_sum() -> None:
     ).iloc[1]
     assert (out["response"], out["lesions_assessed"]) == ("NE", 0)
     assert math.isnan(out["sum_mm"])
-    assert "No target lesion was measured; baseline 30 mm, nadir 30 mm." in out["explanation"]
+    assert (
+        "Baseline sum 30 mm; nadir 30 mm; no target lesion was measured at this visit."
+        in out["explanation"]
+    )
 
 
 def test_basic_rule_is_50_percent() -> None:
@@ -126,8 +129,8 @@ def test_pct_change_from_a_zero_nadir_is_undefined() -> None:
     assert math.isnan(out["pct_change_nadir"].iloc[2])
     # After a CR, a lesion that comes back is PD (RECIST 1.1 Table 3 footnote; FAQ).
     assert out["response"].astype(str).tolist()[1:] == ["CR", "PD"]
-    assert "reappeared" in str(out["rule"].iloc[2])
-    assert "nadir 0 mm (undefined)" in out["explanation"].iloc[2]
+    assert str(out["rule"].iloc[2]) == "target:reappearance"
+    assert "from nadir +4 mm (undefined)" in out["explanation"].iloc[2]
 
 
 # the frame itself -----------------------------------------------------------------------
@@ -178,10 +181,11 @@ def test_explanations_carry_numbers_and_the_rule_with_its_source() -> None:
     out = classify_frame(examples.load("recist-worked"), criteria="recist1.1")
     last = out["explanation"].iloc[-1]
     assert last.startswith("Partial response (PR) under RECIST 1.1.")
-    assert "Sum 35 mm vs baseline 50 mm (−30.0 %)" in last
-    assert last.endswith("(Eisenhauer et al. 2009 (RECIST 1.1), section 4.3.1).")
+    assert "current sum 35 mm; change from baseline −15 mm (−30.0 %)" in last
+    assert "(Eisenhauer et al. 2009 (RECIST 1.1), section 4.3.1)." in last
+    assert "For patients: The measured tumours are 30.0 % smaller" in last
     partial = out["explanation"].iloc[1]
-    assert "Sum of the 2 of 3 target lesions assessed: 80 mm" in partial
+    assert "sum of the lesions measured 80 mm (not every target was measured" in partial
 
 
 def test_the_input_is_not_changed() -> None:
@@ -258,8 +262,10 @@ def test_fine_sizes_go_through_the_scalar_engine_with_the_same_answer() -> None:
     # by half a micrometre: SD; C: 33 → 23.1 is exactly −30 %: PR.
     assert ["" if pd.isna(r) else str(r) for r in out["response"]] == ["", "SD", "", "SD", "", "PR"]
     assert out["patient"].astype(str).tolist() == ["A", "A", "B", "B", "C", "C"]
-    # Explanations print sums to the micrometre: 32.9999 mm shows as 33 mm.
-    assert "Sum 23.1 mm vs baseline 33 mm" in out["explanation"].iloc[1]
+    # Explanations print sums as measured: 32.9999 mm stays 32.9999 mm.
+    assert "Baseline sum 32.9999 mm; nadir 32.9999 mm; current sum 23.1 mm" in (
+        out["explanation"].iloc[1]
+    )
     assert_same_as_scalar(frame, "recist1.1")
 
 
@@ -399,7 +405,8 @@ def assert_same_as_scalar(frame: pd.DataFrame, criteria: str, **options: Any) ->
                 else a.non_target_response.value,
                 "new_lesions": a.new_lesions,
                 "response": a.response.value,
-                "rule": str(a.rule),
+                "rule": a.rule_id,
+                "explanation": a.explanation.text,
                 "measure": a.measure.value,
                 "unit": a.unit,
                 "all_assessed": a.all_assessed,
@@ -579,6 +586,12 @@ def test_criteria_data_changed_by_the_caller_are_used_by_the_batch_too() -> None
     assert visits["response"].tolist()[1:] == ["PR", "SD"]
 
 
+def _signed(mm: float) -> str:
+    """A change in mm as the explanation writes it (hand-rounded to the input's decimals)."""
+    text = f"{abs(mm):.7f}".rstrip("0").rstrip(".")
+    return ("−" if mm < 0 else "+" if mm > 0 else "") + text
+
+
 @pytest.mark.parametrize(
     ("baseline_mm", "follow_mm", "shown", "response"),
     [
@@ -600,7 +613,8 @@ def test_a_change_next_to_a_threshold_is_shown_with_the_decimals_that_tell_them_
     frame = one_target(baseline_mm, follow_mm)
     row = classify_frame(frame, criteria="recist1.1").iloc[1]
     assert row["response"] == response
-    assert f"vs baseline {baseline_mm} mm {shown}" in row["explanation"]
+    assert f"Baseline sum {baseline_mm} mm;" in row["explanation"]
+    assert f"change from baseline {_signed(follow_mm - baseline_mm)} mm {shown}" in row["explanation"]
     series = classify_series(to_visits(read_table(frame), "P1"), criteria="recist1.1")
     assert "change from baseline" in series.visits[0].explanation.numbers
     assert shown in series.visits[0].explanation.numbers
