@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Final
 
 from remission.citations import EISENHAUER_2009, Citation
 from remission.criteria import Criteria, Rule
 from remission.errors import Deviation, Problem, Problems
-from remission.results import BestResponse, Counted, Explanation
 from remission.response import Response
+from remission.results import BestResponse, Counted, Explanation
 
 __all__ = ["DISEASE_SEEN", "BestResponse", "Counted", "best_response", "stable_response"]
 

@@ -29,13 +29,21 @@ from remission.core.readings import (
     needs_wide,
     scale_for,
 )
-from remission.criteria import CRITERIA, Criteria, Measure, Reference, Scope, TargetRule, get_criteria
+from remission.criteria import (
+    CRITERIA,
+    Criteria,
+    Measure,
+    Reference,
+    Scope,
+    TargetRule,
+    get_criteria,
+)
 from remission.errors import InvalidInput, Problem, Problems
 from remission.explain import explain_visits, lesion_text
 from remission.measurements import TOO_SMALL, Lesion, Size, Unit, Visit, exact, non_target_status
 from remission.options import SeriesOptions, series_options
 from remission.recurrence import read_side
-from remission.response import NonTargetStatus, Response
+from remission.response import NonTargetStatus
 from remission.results import Assessment, LesionResult, Series
 
 __all__ = [
@@ -359,9 +367,7 @@ def _read(visits: Sequence[Visit], unit: str | Unit) -> _Case:
 # --------------------------------------------------------------------------- to the core
 
 
-def _readings(
-    case: _Case, *, nadir: Fraction | None = None, after_cr: bool = False
-) -> Readings:
+def _readings(case: _Case, *, nadir: Fraction | None = None, after_cr: bool = False) -> Readings:
     """One patient's checked case as the core's readings (a study of one)."""
     values = [
         v
@@ -410,7 +416,9 @@ def _readings(
         row_too_small=np.asarray([r.too_small for r in rows], dtype=bool),
         row_node=np.tile(np.asarray([t.node for t in case.targets], dtype=bool), n_visits),
         row_organ=np.tile(
-            np.asarray([organs.index(t.organ) if t.organ else -1 for t in case.targets], dtype=np.int64),
+            np.asarray(
+                [organs.index(t.organ) if t.organ else -1 for t in case.targets], dtype=np.int64
+            ),
             n_visits,
         ),
         organ_names=organs,
@@ -433,9 +441,7 @@ def readings_of(visits: Sequence[Visit], unit: str | Unit = "mm") -> Readings:
     return _readings(_read(visits, unit))
 
 
-def _results(
-    outcome: Outcome, case: _Case
-) -> tuple[list[Assessment], list[Fraction | None]]:
+def _results(outcome: Outcome, case: _Case) -> tuple[list[Assessment], list[Fraction]]:
     """The follow-ups' assessments, built from the core's outcome."""
     c = outcome.criteria
     f = outcome.facts

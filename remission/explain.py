@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -85,7 +85,9 @@ def exact_text(value: Fraction, unit: str = "mm", *, signed: bool = False) -> st
     return f"{sign}{whole}{tail} {unit}"
 
 
-def _decimal_texts(values: Sequence[int], scale: int, unit: str, *, signed: bool = False) -> list[str]:
+def _decimal_texts(
+    values: Sequence[int], scale: int, unit: str, *, signed: bool = False
+) -> list[str]:
     """:func:`exact_text` of ``values / scale`` for many values, each distinct one once."""
     cache: dict[int, str] = {}
     out = []
@@ -187,8 +189,6 @@ def percent_number(
     return float(text.replace("−", "-").replace("±", "").replace("+", ""))
 
 
-
-
 @dataclass(frozen=True)
 class VisitTexts:
     """The sentences of some visits, one list entry per visit asked."""
@@ -199,7 +199,9 @@ class VisitTexts:
     next_category: list[str]
     patient: list[str]
 
-    def explanation(self, i: int, *, lesions: str = "", warnings: tuple[str, ...] = ()) -> Explanation:
+    def explanation(
+        self, i: int, *, lesions: str = "", warnings: tuple[str, ...] = ()
+    ) -> Explanation:
         """The ``i``-th visit's :class:`Explanation`."""
         return Explanation(
             clinician=self.clinician[i],
@@ -216,15 +218,21 @@ class VisitTexts:
         return [
             paragraph(c, n, r, x, p)
             for c, n, r, x, p in zip(
-                self.clinician, self.numbers, self.rule, self.next_category, self.patient, strict=True
+                self.clinician,
+                self.numbers,
+                self.rule,
+                self.next_category,
+                self.patient,
+                strict=True,
             )
         ]
 
 
 def paragraph(clinician: str, numbers: str, rule: Rule, next_category: str, patient: str) -> str:
-    """A visit's explanation on one line: the decision, the numbers, the rule, the next
-    scan and the patient's words (the ``explanation`` of :func:`remission.classify_frame`,
-    and :attr:`Explanation.text`)."""
+    """A visit's explanation on one line: decision, numbers, rule, next scan, patient words.
+
+    The ``explanation`` of :func:`remission.classify_frame`, and :attr:`Explanation.text`.
+    """
     parts = [clinician]
     if numbers:
         parts.append(numbers)
@@ -235,7 +243,9 @@ def paragraph(clinician: str, numbers: str, rule: Rule, next_category: str, pati
     return " ".join(parts)
 
 
-def _first_sentence(criteria: Criteria, response: Response, target: int, non_target: int, new: bool) -> str:
+def _first_sentence(
+    criteria: Criteria, response: Response, target: int, non_target: int, new: bool
+) -> str:
     parts = [f"{response.label} ({response.value}) under {criteria.title}."]
     t_state = T_STATES[target] if target >= 0 else None
     nt_state = NT_STATES[non_target] if non_target >= 0 else None
@@ -296,7 +306,13 @@ def explain_visits(outcome: Outcome, visits: Int64 | Sequence[int]) -> VisitText
         found = outcome.deviations.recurrences.get(i, ())
         if found:
             text = " ".join(
-                [text, *(f"Recurrence after complete response: {r.explanation.clinician}" for r in found)]
+                [
+                    text,
+                    *(
+                        f"Recurrence after complete response: {r.explanation.clinician}"
+                        for r in found
+                    ),
+                ]
             )
         clinician.append(text)
     patient = []
@@ -327,7 +343,9 @@ def baseline_texts(outcome: Outcome, visits: Int64 | Sequence[int]) -> list[str]
         products = bool(f.visit_products[i])
         unit_scale = r.scale * r.scale if products else r.scale
         total = exact_text(Fraction(int(f.total[i]), unit_scale), "mm²" if products else "mm")
-        targets = f"{n} target lesion{'' if n == 1 else 's'}, sum {total}" if n else "no target lesions"
+        targets = (
+            f"{n} target lesion{'' if n == 1 else 's'}, sum {total}" if n else "no target lesions"
+        )
         has_nt = int(r.visit_non_target[i]) != NT_STATES.index(None)
         out.append(
             f"Baseline under {title}: {targets}"
@@ -358,11 +376,20 @@ def _visits(outcome: Outcome, idx: Int64) -> list[_Visit]:
             seen = {int(r.row_lesion[row]) for row in range(lo, hi) if not f.missing[row]}
             b = base_of[k]
             blo, bhi = np.searchsorted(r.row_visit, [b, b + 1]).tolist()
-            missing = [str(names[int(r.row_lesion[row])]) for row in range(blo, bhi) if int(r.row_lesion[row]) not in seen]
-        too_small = [str(names[int(r.row_lesion[row])]) for row in range(lo, hi) if r.row_too_small[row]]
+            missing = [
+                str(names[int(r.row_lesion[row])])
+                for row in range(blo, bhi)
+                if int(r.row_lesion[row]) not in seen
+            ]
+        too_small = [
+            str(names[int(r.row_lesion[row])]) for row in range(lo, hi) if r.row_too_small[row]
+        ]
         nodes_seen = any(r.row_node[row] and f.value[row] > 0 for row in range(lo, hi))
         lesions = (
-            [(str(names[int(r.row_lesion[row])]), int(f.value[row]), int(f.lesion_nadir[row])) for row in range(lo, hi)]
+            [
+                (str(names[int(r.row_lesion[row])]), int(f.value[row]), int(f.lesion_nadir[row]))
+                for row in range(lo, hi)
+            ]
             if who
             else []
         )
@@ -371,7 +398,9 @@ def _visits(outcome: Outcome, idx: Int64) -> list[_Visit]:
             _Visit(
                 response=RESPONSES[int(h.overall[i])],
                 target=int(h.target[i]) if n_targets[k] else -1,
-                non_target=int(r.visit_non_target[i]) if int(r.visit_non_target[i]) != NT_STATES.index(None) else -1,
+                non_target=int(r.visit_non_target[i])
+                if int(r.visit_non_target[i]) != NT_STATES.index(None)
+                else -1,
                 new=bool(r.visit_new[i]),
                 rule=h.rules[int(h.rule[i])],
                 products=bool(products[k]),
@@ -423,8 +452,6 @@ def _numbers(v: _Visit) -> str:
     return text + (" " + PRODUCT_NOTE if v.products else "")
 
 
-
-
 def _patient(c: Criteria, v: _Visit) -> str:
     """The patient sentence: plain words, what was measured, no false reassurance."""
     from_baseline = _change(v, v.baseline)
@@ -437,7 +464,9 @@ def _patient(c: Criteria, v: _Visit) -> str:
     non_target = NT_STATES[v.non_target] if v.non_target >= 0 else None
     return template.format(
         cr_sentence=_cr_sentence(c, v),
-        shrink=percent(-from_baseline if from_baseline is not None else None, v.thresholds).lstrip("+"),
+        shrink=percent(-from_baseline if from_baseline is not None else None, v.thresholds).lstrip(
+            "+"
+        ),
         change=percent(from_baseline, v.thresholds),
         baseline=v.size(v.baseline),
         current=v.size(v.current),
@@ -490,7 +519,7 @@ def _pd_at_least(c: Criteria, reference: int, unit_scale: int) -> Fraction:
     growth = c.progression
     return max(
         (1 + growth.fraction) * reference,
-        reference + (growth.min_increase_mm or 0) * unit_scale,
+        Fraction(reference) + (growth.min_increase_mm or 0) * unit_scale,
     )
 
 
@@ -503,7 +532,9 @@ def _pd_text(c: Criteria, v: _Visit, reference: int) -> str:
         if least == 0:
             return f"progressive disease needs a sum above {v.size(least)}"
         return f"progressive disease needs a sum ≥ {v.size(least)}"
-    measured = [(name, value, nadir) for name, value, nadir in v.lesions if value >= 0 and nadir > 0]
+    measured = [
+        (name, value, nadir) for name, value, nadir in v.lesions if value >= 0 and nadir > 0
+    ]
     if not measured:
         return "progressive disease needs a lesion to grow or a new lesion"
     name, _, nadir = max(measured, key=lambda lesion: Fraction(lesion[1], lesion[2]))
@@ -540,8 +571,10 @@ def _next_scan(c: Criteria, v: _Visit) -> str:
 
 
 def _next_category(c: Criteria, v: _Visit) -> str:
-    """What would change the category: this visit's distance to the thresholds, labelled,
-    and what the next scan will be measured against."""
+    """What would change the category: this visit's thresholds, and the next scan's.
+
+    Labelled apart, as the next scan is measured against the new nadir.
+    """
     this = _this_visit(c, v)
     following = _next_scan(c, v)
     if following and this and v.response is not Response.PD and v.n_targets and not v.new:

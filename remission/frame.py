@@ -36,6 +36,7 @@ import pandas as pd
 
 from remission.best import BestResponse, best_of_checked, stable_response
 from remission.core import Outcome, Readings, assess
+from remission.core.facts import units
 from remission.core.readings import (
     NT_CR,
     NT_NE,
@@ -44,12 +45,11 @@ from remission.core.readings import (
     NT_PD,
     NT_STATES,
     RESPONSES,
-    T_CR,
     T_STATES,
+    Sizes,
     needs_wide,
     scale_for,
 )
-from remission.core.facts import units
 from remission.core.runs import segments
 from remission.criteria import Criteria, Measure, get_criteria
 from remission.explain import baseline_texts, explain_visits
@@ -263,7 +263,7 @@ class _Study:
         seen = np.isin(status, [int(s) for s in NEW_LESION_SEEN])
         new = np.bincount(self.visit_of[(role == Role.NEW) & seen], minlength=n_visits) > 0
 
-        size, perp, scale, wide = self._sizes(target)
+        size, perp, scale = self._sizes(target)
         self.readings = Readings(
             scale=scale,
             n_patients=int(starts.size),
@@ -286,7 +286,6 @@ class _Study:
             notes=[""],
             sites=self._sites,
         )
-        del wide
 
     def _targets_in_baseline_order(self, target: Bools, base_row: Bools, dense: Int64) -> Int64:
         """The target rows, each visit's in its patient's baseline order (the readings' order)."""
@@ -308,7 +307,7 @@ class _Study:
             return rows
         return rows[np.lexsort((rank, visit))]
 
-    def _sizes(self, target: Int64) -> tuple[npt.NDArray[np.int64] | npt.NDArray[np.object_], npt.NDArray[np.int64] | npt.NDArray[np.object_], int, bool]:
+    def _sizes(self, target: Int64) -> tuple[Sizes, Sizes, int]:
         """The targets' sizes at the scale the data needs (whole µm unless finer)."""
         table = self.table
         data = table.data
@@ -337,8 +336,12 @@ class _Study:
         wide = needs_wide(largest * widest * int(counts.max()), factor=10_000)
         factor = scale // UM_PER_MM
         if wide:
-            sizes = np.asarray([int(v) * factor if v >= 0 else -1 for v in size.tolist()], dtype=object)
-            perps = np.asarray([int(v) * factor if v >= 0 else -1 for v in perp.tolist()], dtype=object)
+            sizes = np.asarray(
+                [int(v) * factor if v >= 0 else -1 for v in size.tolist()], dtype=object
+            )
+            perps = np.asarray(
+                [int(v) * factor if v >= 0 else -1 for v in perp.tolist()], dtype=object
+            )
         else:
             sizes = np.where(size >= 0, size * factor, -1)
             perps = np.where(perp >= 0, perp * factor, -1)
@@ -347,7 +350,7 @@ class _Study:
                 sizes[i] = int(a * scale)
             if b is not None:
                 perps[i] = int(b * scale)
-        return sizes, perps, scale, wide
+        return sizes, perps, scale
 
     def _sites(self, visit: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """A visit's new-lesion sites and its non-target sites with disease seen."""
@@ -372,14 +375,14 @@ class _Study:
 class _Labels(Sequence[str]):
     """A categorical's labels, read one at a time (a study can have millions)."""
 
-    def __init__(self, index: pd.Index) -> None:
-        self.index = index
+    def __init__(self, labels: pd.Index) -> None:
+        self.labels = labels
 
     def __len__(self) -> int:
-        return len(self.index)
+        return len(self.labels)
 
     def __getitem__(self, i: int) -> str:  # type: ignore[override]
-        return str(self.index[i])
+        return str(self.labels[i])
 
 
 # --------------------------------------------------------------------------- to columns
@@ -391,7 +394,7 @@ def _categorical(codes: Int64, categories: Sequence[str] | pd.Index) -> pd.Categ
     return pd.Categorical.from_codes(codes, categories=labels)
 
 
-def _percent(current: npt.NDArray[np.generic], reference: npt.NDArray[np.generic], defined: Bools) -> Floats:
+def _percent(current: Sizes, reference: Sizes, defined: Bools) -> Floats:
     """``100 × (current − reference) / reference``, rounded once as ``float(Fraction)`` is.
 
     Both operands are exact in float64 below 2**53 and IEEE division rounds the exact
@@ -410,10 +413,11 @@ def _percent(current: npt.NDArray[np.generic], reference: npt.NDArray[np.generic
     return out
 
 
-def _floats(values: npt.NDArray[np.generic], scale: npt.NDArray[np.generic]) -> Floats:
+def _floats(values: Sizes, scale: Sizes) -> Floats:
     """Exact integers over their scale, as the nearest floats."""
-    if values.dtype != object and scale.dtype != object:
-        return values.astype(np.float64) / scale
+    if object not in (values.dtype, scale.dtype):
+        found: Floats = values.astype(np.float64) / scale.astype(np.float64)
+        return found
     return np.asarray([float(Fraction(int(v), int(s))) for v, s in zip(values, scale, strict=True)])
 
 
@@ -578,9 +582,7 @@ def _best(study: _Study, outcome: Outcome, options: SeriesOptions) -> pd.DataFra
     )
     return pd.DataFrame(
         {
-            "patient": _categorical(
-                study.patient_pid, study.table.data["patient"].cat.categories
-            ),
+            "patient": _categorical(study.patient_pid, study.table.data["patient"].cat.categories),
             "best_response": _categorical(
                 np.asarray([responses.index(b.response.value) for b in results], dtype=np.int64)[
                     which
@@ -607,5 +609,3 @@ def _best(study: _Study, outcome: Outcome, options: SeriesOptions) -> pd.DataFra
         }
     )
 
-
-_ = (T_CR,)

@@ -55,8 +55,8 @@ def series_options(
     if problems:
         raise InvalidInput(problems)
     return SeriesOptions(
-        None if confirmation is None else int(confirmation),  # type: ignore[call-overload]
-        int(minimum),  # type: ignore[call-overload]
+        None if confirmation is None else int(confirmation),
+        int(minimum),
         int(max_ne_between),
         bool(accept_sd),
     )

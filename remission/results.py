@@ -54,8 +54,10 @@ class Explanation:
 
     @property
     def text(self) -> str:
-        """On one line: the decision, the numbers, the rule, the next scan, the patient's
-        words (what :func:`remission.classify_frame` writes in ``explanation``)."""
+        """On one line: decision, numbers, rule, next scan and the patient's words.
+
+        What :func:`remission.classify_frame` writes in ``explanation``.
+        """
         from remission.explain import paragraph  # noqa: PLC0415 - the one writer
 
         return paragraph(self.clinician, self.numbers, self.rule, self.next_category, self.patient)
@@ -172,8 +174,10 @@ class Assessment:
 
     @property
     def rule_id(self) -> str:
-        """The short stable id of the rule that decided (the ``rule`` column of
-        :func:`remission.classify_frame`), e.g. ``target:shrinkage`` or ``table:new``."""
+        """The short stable id of the rule that decided, e.g. ``target:shrinkage``.
+
+        The ``rule`` column of :func:`remission.classify_frame`.
+        """
         return self.criteria.rule_ids().get(self.rule, "")
 
     @property
@@ -266,5 +270,3 @@ def _until_first_pd(visits: Sequence[Assessment]) -> list[Assessment]:
 
 def _float(value: Fraction | None) -> float | None:
     return None if value is None else float(value)
-
-

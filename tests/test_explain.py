@@ -55,10 +55,18 @@ def test_a_measured_40_125_stays_40_125_in_both_front_ends() -> None:
         # basic: progression is 25 % above the smallest previous total. This visit is
         # judged against the old nadir (32 mm: 1.25 × 32 = 40 mm); the next scan against
         # the new one, this visit's 15 mm: 1.25 × 15 = 18.75 mm.
-        ("basic", "progressive disease needs a sum ≥ 40 mm", "progressive disease needs a sum ≥ 18.75 mm"),
+        (
+            "basic",
+            "progressive disease needs a sum ≥ 40 mm",
+            "progressive disease needs a sum ≥ 18.75 mm",
+        ),
         # RECIST 1.1: 20 % and 5 mm above the nadir: max(1.2 × 32, 32 + 5) = 38.4 mm now;
         # max(1.2 × 15, 15 + 5) = 20 mm at the next scan.
-        ("recist1.1", "progressive disease needs a sum ≥ 38.4 mm", "progressive disease needs a sum ≥ 20 mm"),
+        (
+            "recist1.1",
+            "progressive disease needs a sum ≥ 38.4 mm",
+            "progressive disease needs a sum ≥ 20 mm",
+        ),
     ],
 )
 def test_next_category_says_what_this_visit_and_the_next_scan_need(

@@ -263,8 +263,9 @@ def test_fine_sizes_go_through_the_scalar_engine_with_the_same_answer() -> None:
     assert ["" if pd.isna(r) else str(r) for r in out["response"]] == ["", "SD", "", "SD", "", "PR"]
     assert out["patient"].astype(str).tolist() == ["A", "A", "B", "B", "C", "C"]
     # Explanations print sums as measured: 32.9999 mm stays 32.9999 mm.
-    assert "Baseline sum 32.9999 mm; nadir 32.9999 mm; current sum 23.1 mm" in (
-        out["explanation"].iloc[1]
+    assert (
+        "Baseline sum 32.9999 mm; nadir 32.9999 mm; current sum 23.1 mm"
+        in (out["explanation"].iloc[1])
     )
     assert_same_as_scalar(frame, "recist1.1")
 
@@ -614,7 +615,9 @@ def test_a_change_next_to_a_threshold_is_shown_with_the_decimals_that_tell_them_
     row = classify_frame(frame, criteria="recist1.1").iloc[1]
     assert row["response"] == response
     assert f"Baseline sum {baseline_mm} mm;" in row["explanation"]
-    assert f"change from baseline {_signed(follow_mm - baseline_mm)} mm {shown}" in row["explanation"]
+    assert (
+        f"change from baseline {_signed(follow_mm - baseline_mm)} mm {shown}" in row["explanation"]
+    )
     series = classify_series(to_visits(read_table(frame), "P1"), criteria="recist1.1")
     assert "change from baseline" in series.visits[0].explanation.numbers
     assert shown in series.visits[0].explanation.numbers

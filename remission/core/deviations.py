@@ -188,8 +188,7 @@ def _patient_deviations(facts: Facts) -> dict[int, list[Deviation]]:
             found[patient].append(
                 Deviation(
                     "target lesions",
-                    f"{facts.n_targets[patient]} targets; at most {limits.max_targets} are "
-                    "allowed",
+                    f"{facts.n_targets[patient]} targets; at most {limits.max_targets} are allowed",
                     source,
                 )
             )
@@ -218,8 +217,10 @@ def _patient_deviations(facts: Facts) -> dict[int, list[Deviation]]:
 def _visit_deviations(
     facts: Facts, history: History, site_warnings: dict[int, list[Deviation]]
 ) -> dict[int, list[Deviation]]:
-    """Per visit: over a year after baseline, recurrence sites not named, and a PD after a
-    CR resting on small nodes."""
+    """Per visit: over a year after baseline, unnamed recurrence sites, small-node PD.
+
+    The last: a PD after a CR that rests on lymph nodes back by less than 5 mm.
+    """
     r = facts.readings
     found: defaultdict[int, list[Deviation]] = defaultdict(list)
     for visit in np.flatnonzero(~facts.visit_base & (r.visit_day > MAX_DAYS)).tolist():
@@ -239,9 +240,7 @@ def _visit_deviations(
         ends = np.searchsorted(r.row_visit, fired + 1)
         small = SMALL_NODE_CHANGE_MM * r.scale
         for visit, lo, hi in zip(fired.tolist(), starts.tolist(), ends.tolist(), strict=True):
-            rows = [
-                row for row in range(lo, hi) if not facts.missing[row] and not facts.gone[row]
-            ]
+            rows = [row for row in range(lo, hi) if not facts.missing[row] and not facts.gone[row]]
             nadir = facts.lesion_nadir
             if not rows or not all(
                 r.row_node[row] and facts.value[row] - nadir[row] < small for row in rows

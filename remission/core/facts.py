@@ -199,7 +199,9 @@ class Facts:
     def longest(self) -> Sizes:
         """The diameter each row is measured by (the larger one for a longest-measured node)."""
         r = self.readings
-        return np.where(self.by_longest & (r.row_size > 0), np.maximum(r.row_size, r.row_perp), r.row_size)
+        return np.where(
+            self.by_longest & (r.row_size > 0), np.maximum(r.row_size, r.row_perp), r.row_size
+        )
 
     @cached_property
     def missing(self) -> Bools:
@@ -310,7 +312,9 @@ class Facts:
     @cached_property
     def back(self) -> Int64:
         """Per visit: targets seen that are not gone (a reappearance after a CR)."""
-        return self.per_visit(((~self.missing & ~self.gone) | self.unknown_longest).astype(np.int64))
+        return self.per_visit(
+            ((~self.missing & ~self.gone) | self.unknown_longest).astype(np.int64)
+        )
 
     @cached_property
     def visit_targets(self) -> Int64:
@@ -333,7 +337,8 @@ class Facts:
     def baseline(self) -> Sizes:
         """Per visit: its patient's baseline sum."""
         first = np.flatnonzero(self.visit_base)
-        return self.total[first][np.cumsum(self.visit_base) - 1]
+        found: Sizes = self.total[first][np.cumsum(self.visit_base) - 1]
+        return found
 
     @cached_property
     def nadir(self) -> Sizes:

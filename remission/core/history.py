@@ -89,12 +89,16 @@ class History:
     rules: tuple[Rule, ...]
 
 
-def run_history(facts: Facts, options: SeriesOptions) -> History:
-    """Every follow-up's target and overall response, in visit order, for every patient."""
+def run_history(facts: Facts, options: SeriesOptions) -> History:  # noqa: PLR0915
+    """Every follow-up's target and overall response, in visit order, for every patient.
+
+    One function on purpose: the step loop reads as the papers' sequence (target rule,
+    hold, table, disease back, history), and splitting it would scatter that order.
+    """
     c = facts.criteria
     r = facts.readings
     n = r.n_visits
-    order = [rule for rule in c.target_order]
+    order = list(c.target_order)
     rules: list[Rule] = []
     rule_index: dict[Rule, int] = {}
 
@@ -112,20 +116,18 @@ def run_history(facts: Facts, options: SeriesOptions) -> History:
     # The first rule met that does not need the history; the reappearance test is made
     # at each step, where the history is known.
     static = np.full(n, len(order), dtype=np.int64)
-    for rank in reversed(range(len(order))):
-        met = facts.rule_met(order[rank])
+    for place in reversed(range(len(order))):
+        met = facts.rule_met(order[place])
         if met is not None:
-            static = np.where(met, rank, static)
-    reappear_rank = (
-        order.index(TargetRule.REAPPEARANCE) if TargetRule.REAPPEARANCE in order else -1
-    )
+            static = np.where(met, place, static)
+    reappear_rank = order.index(TargetRule.REAPPEARANCE) if TargetRule.REAPPEARANCE in order else -1
 
     overall_of = np.full((6, 5, 2), -1, dtype=np.int64)
     row_rule_of = np.full((6, 5, 2), -1, dtype=np.int64)
-    for (t, nt, new), row in c.lookup().items():
-        ti, ni = T_STATES.index(t), NT_STATES.index(nt)
-        overall_of[ti, ni, int(new)] = _CODE[row.overall]
-        row_rule_of[ti, ni, int(new)] = rule_id(row.rule)
+    for (t_state, nt_state_of, is_new), table_row in c.lookup().items():
+        ti, ni = T_STATES.index(t_state), NT_STATES.index(nt_state_of)
+        overall_of[ti, ni, int(is_new)] = _CODE[table_row.overall]
+        row_rule_of[ti, ni, int(is_new)] = rule_id(table_row.rule)
     hold_rule = -1 if c.holds_response is None else rule_id(c.holds_response)
     back_rule = rule_id(c.disease_back)
 
@@ -218,9 +220,7 @@ class _Confirmation:
     Most visits never ask; those that do ask once per patient and response.
     """
 
-    def __init__(
-        self, facts: Facts, options: SeriesOptions, overall: Int64, unseen: Bools
-    ) -> None:
+    def __init__(self, facts: Facts, options: SeriesOptions, overall: Int64, unseen: Bools) -> None:
         r = facts.readings
         self.options = options
         self.day = r.visit_day
@@ -241,7 +241,9 @@ class _Confirmation:
             visit = int(idx[i])
             p = int(self.patient[visit])
             start = int(self.since[p])
-            seen = [(int(self.day[j]), RESPONSES[int(self.overall[j])]) for j in range(start, visit)]
+            seen = [
+                (int(self.day[j]), RESPONSES[int(self.overall[j])]) for j in range(start, visit)
+            ]
             quiet = {int(self.day[j]) for j in range(start, visit) if self.unseen[j]}
             ok = any(
                 response in (Response.PR, Response.CR)

@@ -22,7 +22,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -40,7 +40,7 @@ __all__ = [
 
 Int64 = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
-Sizes = npt.NDArray[np.int64] | npt.NDArray[np.object_]
+Sizes = npt.NDArray[Any]
 """Exact integers: ``int64``, or Python integers where ``int64`` could overflow."""
 
 T_STATES: Final = (Response.CR, Response.PR, Response.SD, Response.PD, Response.NE, None)

@@ -54,7 +54,7 @@ def running_min(values: Sizes, groups: Int64) -> Sizes:
     if values.dtype == object or (int(groups.max()) + 1) * span >= 2**62:
         shift = np.asarray([int(g) * span for g in groups.tolist()], dtype=object)
         wide = np.asarray([int(v) for v in values.tolist()], dtype=object)
-        found = np.minimum.accumulate(wide - low - shift) + shift + low
+        found: Sizes = np.minimum.accumulate(wide - low - shift) + shift + low
         return found if values.dtype == object else found.astype(np.int64)
     shift = groups.astype(np.int64) * span
     found = np.minimum.accumulate(values - low - shift) + shift + low
