@@ -13,6 +13,7 @@ misses (:func:`percent`).
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from collections.abc import Iterable, Sequence
@@ -69,34 +70,28 @@ def exact_text(value: Fraction, unit: str = "mm", *, signed: bool = False) -> st
         >>> exact_text(Fraction(1, 3), "mm²")
         '≈0.333 mm²'
     """
-    sign = "−" if value < 0 else ("+" if signed and value > 0 else "")
-    magnitude = abs(value)
+    return _ratio_text(value.numerator, value.denominator, unit, signed)
+
+
+@functools.lru_cache(maxsize=65536)
+def _ratio_text(num: int, den: int, unit: str, signed: bool) -> str:
+    """:func:`exact_text` of ``num / den`` (``den`` > 0), in integers; each value once."""
+    sign = "−" if num < 0 else ("+" if signed and num > 0 else "")
+    num = abs(num)
+    common = math.gcd(num, den)
+    num, den = num // common, den // common
     twos = fives = 0
-    rest = magnitude.denominator
+    rest = den
     while rest % 2 == 0:
         rest, twos = rest // 2, twos + 1
     while rest % 5 == 0:
         rest, fives = rest // 5, fives + 1
     if rest != 1:
-        return f"{sign}≈{float(magnitude):.3f} {unit}"
+        return f"{sign}≈{num / den:.3f} {unit}"
     digits = max(twos, fives)
-    whole, part = divmod(int(magnitude * 10**digits), 10**digits)
+    whole, part = divmod(num * 10**digits // den, 10**digits)
     tail = f".{part:0{digits}d}".rstrip("0") if digits else ""
     return f"{sign}{whole}{tail} {unit}"
-
-
-def _decimal_texts(
-    values: Sequence[int], scale: int, unit: str, *, signed: bool = False
-) -> list[str]:
-    """:func:`exact_text` of ``values / scale`` for many values, each distinct one once."""
-    cache: dict[int, str] = {}
-    out = []
-    for v in values:
-        text = cache.get(v)
-        if text is None:
-            text = cache[v] = exact_text(Fraction(v, scale), unit, signed=signed)
-        out.append(text)
-    return out
 
 
 def number(value: Fraction | float, unit: str = "mm") -> str:
@@ -138,14 +133,38 @@ def percent(
     if change is None or not math.isfinite(change):
         return "undefined"
     change = _exact(change)
-    # In integers, as this runs for many visits of a study: |change| in percent = top/bottom.
-    top, bottom = 100 * abs(change.numerator), change.denominator
-    marks = ({abs(_exact(t)) * 100 for t in near} | {Fraction(0)}) - {Fraction(top, bottom)}
+    return change_text(change.numerator, change.denominator, _marks(tuple(near)))
+
+
+@functools.lru_cache(maxsize=64)
+def _marks(near: tuple[Fraction | float, ...]) -> frozenset[Fraction]:
+    """The thresholds in percent, and 0 (no change), as exact fractions."""
+    return frozenset({abs(_exact(t)) * 100 for t in near} | {Fraction(0)})
+
+
+def change_text(delta: int, reference: int, marks: frozenset[Fraction]) -> str:
+    """:func:`percent` of ``delta / reference`` (integers, ``reference`` > 0), in integers.
+
+    ``marks`` are the thresholds in percent (:func:`_marks`): a magnitude that one decimal
+    would show as a mark it is not gets more decimals.
+    """
+    # |change| in percent = top / bottom.
+    top, bottom = 100 * abs(delta), abs(reference)
+    near = [m for m in marks if m.numerator * bottom != top * m.denominator]
     digits = 1
-    while _shown(top, bottom, digits) in _whole(marks, digits):
+    while True:
+        shown = _shown(top, bottom, digits)
+        scale = 10**digits
+        if not any(
+            m.numerator * scale % m.denominator == 0
+            and m.numerator * scale // m.denominator == shown
+            for m in near
+        ):
+            break
         digits += 1  # ends: the marks differ from the exact magnitude
-    whole, part = divmod(_shown(top, bottom, digits), 10**digits)
-    sign = "+" if change > 0 else ("−" if change < 0 else "±")
+    whole, part = divmod(shown, 10**digits)
+    negative = (delta < 0) != (reference < 0)
+    sign = "±" if delta == 0 else ("−" if negative else "+")
     return f"{sign}{whole}.{part:0{digits}d} %"
 
 
@@ -160,16 +179,6 @@ def _shown(top: int, bottom: int, digits: int) -> int:
     """``top / bottom`` (non-negative) in units of 10**-digits, rounded half up."""
     scale: int = 10**digits
     return (2 * top * scale + bottom) // (2 * bottom)
-
-
-def _whole(marks: set[Fraction], digits: int) -> set[int]:
-    """The marks that are whole numbers in units of 10**-digits, in those units."""
-    scale = 10**digits
-    return {
-        m.numerator * scale // m.denominator
-        for m in marks
-        if m.numerator * scale % m.denominator == 0
-    }
 
 
 def percent_number(
@@ -288,7 +297,15 @@ class _Visit:
         return "mm²" if self.products else "mm"
 
     def size(self, value: int | Fraction, *, signed: bool = False) -> str:
-        return exact_text(Fraction(value) / self.unit_scale, self.unit, signed=signed)
+        if isinstance(value, int):
+            return _ratio_text(value, self.unit_scale, self.unit, signed)
+        return _ratio_text(value.numerator, value.denominator * self.unit_scale, self.unit, signed)
+
+    def change(self, reference: int) -> str:
+        """The change from ``reference`` in percent (undefined when it cannot be computed)."""
+        if not self.n_targets or not self.complete or not reference:
+            return "undefined"
+        return change_text(self.current - reference, reference, _marks(self.thresholds))
 
 
 def explain_visits(outcome: Outcome, visits: Int64 | Sequence[int]) -> VisitTexts:
@@ -445,16 +462,15 @@ def _numbers(v: _Visit) -> str:
     text = (
         f"{head}; current sum {v.size(v.current)}; "
         f"change from baseline {v.size(v.current - v.baseline, signed=True)} "
-        f"({percent(_change(v, v.baseline), v.thresholds)}), "
+        f"({v.change(v.baseline)}), "
         f"from nadir {v.size(v.current - v.nadir, signed=True)} "
-        f"({percent(_change(v, v.nadir), v.thresholds)})."
+        f"({v.change(v.nadir)})."
     )
     return text + (" " + PRODUCT_NOTE if v.products else "")
 
 
 def _patient(c: Criteria, v: _Visit) -> str:
     """The patient sentence: plain words, what was measured, no false reassurance."""
-    from_baseline = _change(v, v.baseline)
     response = v.response
     template = PATIENT[response]
     if v.held:
@@ -462,21 +478,29 @@ def _patient(c: Criteria, v: _Visit) -> str:
     elif response is Response.PR and v.target == T_CR:
         template = PATIENT_TARGETS_GONE
     non_target = NT_STATES[v.non_target] if v.non_target >= 0 else None
+    change = v.change(v.baseline)
     return template.format(
-        cr_sentence=_cr_sentence(c, v),
-        shrink=percent(-from_baseline if from_baseline is not None else None, v.thresholds).lstrip(
-            "+"
-        ),
-        change=percent(from_baseline, v.thresholds),
+        cr_sentence=_cr_sentence(c, v) if response is Response.CR else "",
+        shrink=_negated(change),
+        change=change,
         baseline=v.size(v.baseline),
         current=v.size(v.current),
         nadir=v.size(v.nadir),
         other=OTHER_DISEASE.get(str(non_target), OTHER_DISEASE["NE"]),
         criteria=c.title,
         threshold=f"{float(c.partial.fraction * 100):g} % shrinkage",
-        reason=_pd_reason(c, v),
+        reason=_pd_reason(c, v) if response is Response.PD else "",
         missing=f" ({', '.join(v.missing)} not measured)" if v.missing else "",
     )
+
+
+def _negated(change: str) -> str:
+    """A shrinkage from a change: "−30.0 %" shrank by "30.0 %"; growth reads "−5.0 %"."""
+    if change.startswith("−"):
+        return change[1:]
+    if change.startswith("+"):
+        return "−" + change[1:]
+    return change
 
 
 def _cr_sentence(c: Criteria, v: _Visit) -> str:
@@ -508,10 +532,10 @@ def _pd_reason(c: Criteria, v: _Visit) -> str:
             return PD_REASONS["regrowth"]
         if from_nadir is None:  # not every target measured: the ones measured show it
             return PD_REASONS["growth seen"]
-        return PD_REASONS["growth"].format(growth=percent(from_nadir, v.thresholds).lstrip("+"))
+        return PD_REASONS["growth"].format(growth=v.change(v.nadir).lstrip("+"))
     if v.non_target == NT_STATES.index(Response.PD):
         return PD_REASONS["non-target"]
-    return PD_REASONS["growth"].format(growth=percent(from_nadir, v.thresholds).lstrip("+"))
+    return PD_REASONS["growth"].format(growth=v.change(v.nadir).lstrip("+"))
 
 
 def _pd_at_least(c: Criteria, reference: int, unit_scale: int) -> Fraction:

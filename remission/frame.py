@@ -608,4 +608,3 @@ def _best(study: _Study, outcome: Outcome, options: SeriesOptions) -> pd.DataFra
             ),
         }
     )
-
