@@ -112,8 +112,7 @@ def read_reports(
                 found.append(data)
             reading.refuse(found)
             if read is not None:
-                reports.append(read)
-    reports = [r for r in reading.of_patient(reports, patient) if reading.usable(r)]
+                reports.extend(r for r in reading.of_patient([read], patient) if reading.usable(r))
     reports = _amended(_one_copy(reports, reading), reading)
     by_patient: dict[str, list[Report]] = {}
     for report in reports:
