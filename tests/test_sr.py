@@ -635,3 +635,38 @@ def test_import_remission_loads_neither_pydicom_nor_highdicom() -> None:
     )
     assert result.stdout.strip() == "[]"
     assert remission.read_sr is read_sr
+
+
+# --------------------------------------------------------------------------- README
+
+
+def readme_section() -> str:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    return readme.split("## From DICOM SR", 1)[1].split("\n## ", 1)[0]
+
+
+def test_readme_three_lines_run_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fx.three_reports(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    code = readme_section().split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, object] = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    best = namespace["best"]
+    assert isinstance(best, pd.DataFrame)
+    assert best["best_response"].tolist() == ["PR"]
+
+
+def test_readme_command_runs_as_written(tmp_path: Path) -> None:
+    import shlex
+    import subprocess
+    import sys
+
+    fx.three_reports(tmp_path)
+    (line,) = readme_section().split("```sh\n", 1)[1].split("```", 1)[0].strip().splitlines()
+    argv = shlex.split(line)
+    assert argv[:3] == ["python", "-m", "remission"]
+    result = subprocess.run(
+        [sys.executable, *argv[1:]], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert pd.read_csv(io.StringIO(result.stdout))["best_response"].tolist() == ["PR"]
