@@ -1,4 +1,4 @@
-"""The command line: ``python -m remission assess|compare|example|cdisc|audit|sr|rcb``.
+"""The command line: ``python -m remission assess|compare|example|cdisc|audit|rcb|sr``.
 
 Exit codes: 0 success; 1 the input had errors (one line per problem on stderr, all of
 them); 2 usage errors (argparse's convention). Nothing ever ends in a traceback: input
@@ -742,14 +742,6 @@ COMMANDS: Final = (
         _audit,
     ),
     Command(
-        "sr",
-        "read DICOM SR measurement reports (TID 1500, from a viewer) and classify them",
-        "  python -m remission sr baseline.dcm week8.dcm week16.dcm --criteria recist1.1\n"
-        "  python -m remission sr reports/*.dcm --roles roles.csv --best --format json",
-        _sr_arguments,
-        _sr,
-    ),
-    Command(
         "rcb",
         "residual cancer burden and pCR after neoadjuvant therapy (one case, or a CSV of cases)",
         "  python -m remission rcb --d1 20 --d2 10 --cellularity 30 --in-situ 10 --nodes 2 "
@@ -757,6 +749,14 @@ COMMANDS: Final = (
         "  python -m remission rcb cases.csv -o rcb.csv",
         _rcb_arguments,
         _rcb,
+    ),
+    Command(
+        "sr",
+        "read DICOM SR measurement reports (TID 1500, from a viewer) and classify them",
+        "  python -m remission sr baseline.dcm week8.dcm week16.dcm --criteria recist1.1\n"
+        "  python -m remission sr reports/*.dcm --roles roles.csv --best --format json",
+        _sr_arguments,
+        _sr,
     ),
 )
 """Every subcommand, in the order ``--help`` lists them."""
