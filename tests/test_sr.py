@@ -670,3 +670,108 @@ def test_readme_command_runs_as_written(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert pd.read_csv(io.StringIO(result.stdout))["best_response"].tolist() == ["PR"]
+
+
+# --------------------------------------------------------------------------- another writer
+
+
+def _dcmqi_report(folder: Path, date: str, centimetres: str) -> Path:
+    """A TID 1500 report written by dcmqi's tid1500writer (3D Slicer's, on DCMTK)."""
+    import json
+    import subprocess
+    import sys
+
+    ct = pydicom.dcmread(get_testdata_file("CT_small.dcm"))  # type: ignore[arg-type]
+    ct.StudyDate = date
+    ct.StudyInstanceUID = fx.uid(f"dcmqi study {date}")
+    ct.SeriesInstanceUID = fx.uid(f"dcmqi series {date}")
+    ct.SOPInstanceUID = fx.uid(f"dcmqi image {date}")
+    ct.PatientName = fx.PATIENT_NAME
+    images = folder / f"images-{date}"
+    images.mkdir()
+    ct.save_as(images / "ct.dcm")
+    meta = {
+        "SeriesDescription": "Measurements",
+        "SeriesNumber": "1001",
+        "InstanceNumber": "1",
+        "compositeContext": ["ct.dcm"],
+        "imageLibrary": ["ct.dcm"],
+        "observerContext": {"ObserverType": "PERSON", "PersonObserverName": fx.OBSERVER},
+        "VerificationFlag": "UNVERIFIED",
+        "CompletionFlag": "COMPLETE",
+        "activitySession": "1",
+        "timePoint": "1",
+        "Measurements": [
+            {
+                "TrackingIdentifier": "T1",
+                "TrackingUniqueIdentifier": fx.uid("dcmqi T1"),
+                "ReferencedSegment": 1,
+                "SourceSeriesForImageSegmentation": ct.SeriesInstanceUID,
+                "segmentationSOPInstanceUID": fx.uid(f"dcmqi seg {date}"),
+                "Finding": {
+                    "CodeValue": "52988006",
+                    "CodingSchemeDesignator": "SCT",
+                    "CodeMeaning": "Lesion",
+                },
+                "FindingSite": {
+                    "CodeValue": "10200004",
+                    "CodingSchemeDesignator": "SCT",
+                    "CodeMeaning": "Liver",
+                },
+                "measurementItems": [
+                    {
+                        "value": centimetres,
+                        "quantity": {
+                            "CodeValue": "410668003",
+                            "CodingSchemeDesignator": "SCT",
+                            "CodeMeaning": "Length",
+                        },
+                        "units": {
+                            "CodeValue": "cm",
+                            "CodingSchemeDesignator": "UCUM",
+                            "CodeMeaning": "centimeter",
+                        },
+                    }
+                ],
+            }
+        ],
+    }
+    (folder / f"{date}.json").write_text(json.dumps(meta), encoding="utf-8")
+    writer = Path(sys.executable).parent / "tid1500writer"
+    out = folder / f"{date}.dcm"
+    subprocess.run(
+        [
+            str(writer),
+            "--inputMetadata",
+            str(folder / f"{date}.json"),
+            "--inputImageLibraryDirectory",
+            str(images),
+            "--inputCompositeContextDirectory",
+            str(images),
+            "--outputDICOM",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return out
+
+
+def test_reports_written_by_dcmqi_are_read(tmp_path: Path) -> None:
+    # An independent TID 1500 writer (dcmqi, on DCMTK's TID 1500 classes): 3.3 cm at
+    # baseline, 2.31 cm later, is 33 → 23.1 mm, exactly −30 %: PR under RECIST 1.1.
+    paths = [
+        _dcmqi_report(tmp_path, "20240110", "3.3"),
+        _dcmqi_report(tmp_path, "20240306", "2.31"),
+    ]
+    assert pydicom.dcmread(paths[0]).ContentTemplateSequence[0].TemplateIdentifier == "1500"
+    study = read_reports(paths)
+    assert study.long[["lesion", "day", "size_mm", "organ"]].values.tolist() == [
+        ["T1", 0, 33, "Liver"],
+        ["T1", 56, 23.1, "Liver"],
+    ]
+    series = classify_series(to_visits(read_table(study.long), "1CT1"), criteria="recist1.1")
+    assert series.visits[0].response.value == "PR"
+    for text in (study.long.to_csv(), *study.notes):
+        for word in IDENTIFYING:
+            assert word not in text
