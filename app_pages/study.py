@@ -20,6 +20,9 @@ UPLOAD = "study_upload"
 TU_UPLOAD = "study_tu"
 TR_UPLOAD = "study_tr"
 EVALUATOR = "study_evaluator"
+SR_UPLOAD = "study_sr"
+SR_ROLES = "study_sr_roles"
+SR_NEUTRAL = "study_sr_neutral"
 EXAMPLE = "study_example"
 CRITERIA_KEY = "study_criteria"
 CHART_PATIENTS = 200  # charts show at most this many patients (the tables show all)
@@ -75,7 +78,12 @@ def _show_left_out(problems: Sequence[Problem], left_out: int, where: str, who: 
 
 source = st.radio(
     "Data",
-    ["Upload a CSV file", "Upload CDISC SDTM TU + TR", "Use a bundled example"],
+    [
+        "Upload a CSV file",
+        "Upload CDISC SDTM TU + TR",
+        "Upload DICOM SR measurement reports",
+        "Use a bundled example",
+    ],
     horizontal=True,
     key=SOURCE,
 )
@@ -137,6 +145,55 @@ elif source == "Upload CDISC SDTM TU + TR":
             )
         for note in sdtm.notes:
             st.info(widgets.plain(note), icon=":material/event:")
+elif source == "Upload DICOM SR measurement reports":
+    reports = st.file_uploader(
+        f"Measurement reports (DICOM SR, TID 1500, .dcm; several at once, at most {limit} MB each)",
+        type=["dcm"],
+        accept_multiple_files=True,
+        key=SR_UPLOAD,
+        help="One report per study, as the viewer saved it. The files are read in memory "
+        "for this page and forgotten; nothing is written to disk.",
+    )
+    neutral = st.checkbox(
+        "Show each PatientID as a neutral label (patient 1, patient 2…)",
+        value=True,
+        key=SR_NEUTRAL,
+        help="Names and birth dates in the reports are never read or shown; this hides the "
+        "PatientID too, everywhere on this page and in its downloads.",
+    )
+    roles = st.file_uploader(
+        "Lesion roles the viewer did not record (optional CSV: lesion,role)",
+        type=["csv"],
+        key=SR_ROLES,
+        help="lesion = its Tracking Identifier (T1, N1…) or UID; role = target, "
+        "non-target or new; optional columns patient and node (yes/no).",
+    )
+    st.caption(
+        "Each report is a visit, dated by its study date (the earliest is the baseline); "
+        "lesions are followed by their tracking UID and named by their Tracking "
+        "Identifier; long axis, short axis (a node's size) or length, converted exactly "
+        "from the unit recorded."
+    )
+    if reports:
+        from remission.sr import read_reports  # pydicom and highdicom: only when used
+
+        try:
+            study_sr = read_reports(
+                reports,
+                roles=roles.getvalue() if roles is not None else None,
+                keep_going=True,
+                neutral_labels=neutral,
+            )
+        except InvalidInput as error:
+            widgets.show_problems(error, "The reports cannot be read")
+            st.stop()
+        data = study_sr.long
+        if study_sr.problems:
+            _show_left_out(
+                study_sr.problems, len(study_sr.patients_left_out), "the reports", "patient"
+            )
+        for note in study_sr.notes:
+            st.info(widgets.plain(note), icon=":material/info:")
 else:
     name = st.selectbox(
         "Example study", examples.names(), key=EXAMPLE, format_func=lambda n: n.replace("-", " ")

@@ -28,6 +28,7 @@ from remission.wording import DISCLAIMER
 if TYPE_CHECKING:  # the batch API loads pandas, so it is imported on first use (below)
     from remission import examples
     from remission.frame import best_response_frame, classify_frame
+    from remission.sr import read_sr
 
 __all__ = [
     "CRITERIA",
@@ -61,6 +62,7 @@ __all__ = [
     "examples",
     "get_criteria",
     "rcb",
+    "read_sr",
 ]
 
 __version__ = "0.1.0"
@@ -69,11 +71,12 @@ _LAZY = {
     "best_response_frame": "remission.frame",
     "classify_frame": "remission.frame",
     "examples": "remission.examples",
+    "read_sr": "remission.sr",  # pydicom and highdicom, the `dicom` extra
 }
 
 
 def __getattr__(name: str) -> object:
-    """Load the pandas-based batch API when first used, so `import remission` stays light."""
+    """Load the batch API (pandas) and the DICOM reader when first used: `import remission` stays light."""
     if name not in _LAZY:
         raise AttributeError(f"module 'remission' has no attribute {name!r}")
     module = import_module(_LAZY[name])

@@ -1,4 +1,4 @@
-"""The command line: ``python -m remission assess|compare|example|cdisc|audit|rcb``.
+"""The command line: ``python -m remission assess|compare|example|cdisc|audit|rcb|sr``.
 
 Exit codes: 0 success; 1 the input had errors (one line per problem on stderr, all of
 them); 2 usage errors (argparse's convention). Nothing ever ends in a traceback: input
@@ -332,6 +332,11 @@ def _write_file(path: Path, text: str) -> None:
 
 def _assess_arguments(parser: argparse.ArgumentParser) -> None:
     _input_options(parser)
+    _assess_options(parser)
+
+
+def _assess_options(parser: argparse.ArgumentParser) -> None:
+    """What ``assess`` and ``sr`` share: the criteria, --best, series and output options."""
     parser.add_argument(
         "--criteria",
         type=_criteria_name,
@@ -348,7 +353,11 @@ def _assess_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _assess(args: argparse.Namespace, streams: Streams) -> int:
-    table = _read(args, streams)
+    return _classify(_read(args, streams), args, streams)
+
+
+def _classify(table: Table, args: argparse.Namespace, streams: Streams) -> int:
+    """Classify every visit (or, with --best, patient) of the table and write the result."""
     options = _series_kwargs(args)
     if args.best:
         frame = best_response_frame(table, criteria=args.criteria, **options)  # type: ignore[arg-type]
@@ -542,6 +551,55 @@ def _audit(args: argparse.Namespace, streams: Streams) -> int:
     return 1 if excluded else 0
 
 
+def _sr_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "reports",
+        nargs="+",
+        metavar="REPORT",
+        help="DICOM SR measurement reports (TID 1500), one per study, e.g. *.dcm",
+    )
+    parser.add_argument(
+        "--patient",
+        help="the PatientID every report must carry (another patient's report is an error); "
+        "default: every patient's reports, each patient classified on their own",
+    )
+    parser.add_argument(
+        "--roles",
+        metavar="CSV",
+        help="lesion roles the viewer did not record: a CSV with columns lesion (its "
+        "Tracking Identifier or UID) and role (target, non-target, new), optionally "
+        "patient and node (yes/no)",
+    )
+    _keep_going_options(parser, "patients whose reports")
+    _assess_options(parser)
+
+
+def _sr(args: argparse.Namespace, streams: Streams) -> int:
+    from remission.sr import read_reports  # noqa: PLC0415 (pydicom, highdicom: only here)
+
+    if args.roles is not None and not Path(args.roles).is_file():
+        raise InvalidInput(
+            [Problem(f"file {args.roles!r}", "--roles", "does not exist", "give a CSV path")]
+        )
+    study = read_reports(
+        args.reports, patient=args.patient, roles=args.roles, keep_going=args.keep_going
+    )
+    _notes(study.notes, streams)
+    if args.keep_going:
+        for problem in study.problems:
+            print(problem, file=streams.stderr)
+        print(
+            f"remission: {_counted(study.files, 'file')} given = "
+            f"{study.files - len(study.left_out)} read + {len(study.left_out)} left out "
+            f"({one_line(', '.join(study.left_out)) or 'none'}); patients left out: "
+            f"{one_line(', '.join(study.patients_left_out)) or 'none'}",
+            file=streams.stderr,
+        )
+        _write_excluded(args, (), study.problems)
+    status = _classify(read_table(study.long), args, streams)
+    return 1 if study.problems else status
+
+
 def _rcb_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "input",
@@ -691,6 +749,14 @@ COMMANDS: Final = (
         "  python -m remission rcb cases.csv -o rcb.csv",
         _rcb_arguments,
         _rcb,
+    ),
+    Command(
+        "sr",
+        "read DICOM SR measurement reports (TID 1500, from a viewer) and classify them",
+        "  python -m remission sr baseline.dcm week8.dcm week16.dcm --criteria recist1.1\n"
+        "  python -m remission sr reports/*.dcm --roles roles.csv --best --format json",
+        _sr_arguments,
+        _sr,
     ),
 )
 """Every subcommand, in the order ``--help`` lists them."""

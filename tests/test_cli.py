@@ -312,7 +312,15 @@ def test_unexpected_errors_are_one_line(monkeypatch: pytest.MonkeyPatch, tmp_pat
 
 def test_subcommands_are_a_table() -> None:
     # Adding a subcommand (rcb, say) is one more Command in this tuple.
-    assert [c.name for c in COMMANDS] == ["assess", "compare", "example", "cdisc", "audit", "rcb"]
+    assert [c.name for c in COMMANDS] == [
+        "assess",
+        "compare",
+        "example",
+        "cdisc",
+        "audit",
+        "rcb",
+        "sr",
+    ]
 
 
 def test_real_process_round_trip() -> None:
