@@ -22,12 +22,14 @@ from remission.response import NonTargetStatus
 
 __all__ = [
     "PLAIN_DECIMAL",
+    "SIGNIFICANT_DIGITS",
     "TOO_SMALL",
     "Lesion",
     "Size",
     "Unit",
     "Visit",
     "exact",
+    "significant",
 ]
 
 TOO_SMALL: Final = "too-small"
@@ -105,6 +107,34 @@ class Visit:
         return self.label or f"day {self.day}"
 
 
+SIGNIFICANT_DIGITS: Final = 15
+"""What a float holds for sure (float64 keeps 15 significant decimal digits)."""
+
+
+def significant(value: float | Decimal) -> Decimal:
+    """A size read at 15 significant digits: float artefacts go, typed decimals stay.
+
+    A size converted from cm or inches in a spreadsheet (2.3 cm × 10) arrives as
+    22.999999999999996; read at 15 significant digits it is the 23 that was meant. A
+    decimal typed with 15 digits or fewer is kept exactly as typed.
+
+    Examples:
+        >>> significant(2.3 * 10), significant(0.1 + 0.2), significant(Decimal("40.125"))
+        (Decimal('23'), Decimal('0.3'), Decimal('40.125'))
+        >>> significant(Decimal("12.345678"))
+        Decimal('12.345678')
+    """
+    decimal = Decimal(repr(value)) if isinstance(value, float) else value
+    if not decimal.is_finite() or decimal == 0:
+        return decimal
+    digits = len(decimal.as_tuple().digits)
+    if digits > SIGNIFICANT_DIGITS:
+        exponent = decimal.adjusted() - SIGNIFICANT_DIGITS + 1
+        decimal = decimal.quantize(Decimal(1).scaleb(exponent))
+    decimal = decimal.normalize()  # no trailing zeros: 0.300000000000000 is 0.3
+    return decimal.quantize(Decimal(1)) if decimal.as_tuple().exponent > 0 else decimal  # type: ignore[operator]
+
+
 def exact(
     value: object, unit: Unit, problems: Problems, where: str, field_name: str
 ) -> Fraction | None:
@@ -138,7 +168,7 @@ def exact(
         if not math.isfinite(value):
             problems.add(where, field_name, f"is {value}", "enter a finite size in mm")
             return None
-        decimal = Decimal(float.__repr__(value) if isinstance(value, float) else str(value))
+        decimal = significant(float(value) if isinstance(value, float) else Decimal(str(value)))
         if not _plausible(decimal, problems, where, field_name):
             return None
         number = Fraction(decimal)

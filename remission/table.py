@@ -79,7 +79,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from remission.errors import InvalidInput, Problem
-from remission.measurements import TOO_SMALL, Lesion, Visit
+from remission.measurements import TOO_SMALL, Lesion, Visit, significant
 from remission.response import NonTargetStatus
 
 __all__ = [
@@ -1860,14 +1860,12 @@ def _exponent(column: pd.Series) -> Bools:
 
 
 def _exact_mm(value: object, factor: int) -> Fraction:
-    """A size exactly as typed, in mm (a float through its shortest decimal form)."""
+    """A size exactly as typed, in mm, read at 15 significant digits (:func:`significant`)."""
+    if isinstance(value, int):
+        return Fraction(value) * factor
     if isinstance(value, float):
-        number = Fraction(Decimal(repr(value)))
-    elif isinstance(value, int):
-        number = Fraction(value)
-    else:
-        number = Fraction(Decimal(str(value).strip()))
-    return number * factor
+        return Fraction(significant(value)) * factor
+    return Fraction(significant(Decimal(str(value).strip()))) * factor
 
 
 _DECIMAL_COMMA: Final = re.compile(r"[+-]?\d*,\d+")

@@ -456,6 +456,32 @@ def test_batch_equals_scalar_on_every_field(
     assert_same_as_scalar(frame, criteria, **options)
 
 
+@settings(max_examples=40 if _PROFILE_EXAMPLES <= 100 else _PROFILE_EXAMPLES)
+@given(
+    frame=cohorts(),
+    criteria=st.sampled_from(["basic", "who", "recist1.0", "recist1.1"]),
+    split=st.integers(0, 2**16),
+)
+def test_any_split_of_the_patients_gives_the_same_rows(
+    frame: pd.DataFrame, criteria: str, split: int
+) -> None:
+    # Each patient is classified on its own visits: a study cut into parts (per-patient
+    # parallelism, e.g. applyInPandas) and put back together equals the whole.
+    whole = classify_frame(frame, criteria=criteria, confirmation_days=28).astype(str)
+    patients = list(dict.fromkeys(frame["patient"]))
+    first = {p for i, p in enumerate(patients) if split >> (i % 16) & 1}
+    parts = [frame[frame["patient"].isin(first)], frame[~frame["patient"].isin(first)]]
+    joined = pd.concat(
+        [
+            classify_frame(part, criteria=criteria, confirmation_days=28)
+            for part in parts
+            if len(part)
+        ]
+    ).astype(str)
+    joined = joined.set_index("patient").loc[patients].reset_index()
+    pd.testing.assert_frame_equal(whole.reset_index(drop=True), joined.reset_index(drop=True))
+
+
 def test_history_rules_match_the_scalar_engine() -> None:
     # A: non-target disease back after a CR is PD (RECIST 1.1 Table 3 footnote a).
     # B: 100 → 68 → 75 mm with confirmation required: the PR is not yet confirmed, so
