@@ -394,6 +394,15 @@ def _categorical(codes: Int64, categories: Sequence[str] | pd.Index) -> pd.Categ
     return pd.Categorical.from_codes(codes, categories=labels)
 
 
+def _codes(texts: Sequence[str]) -> tuple[list[str], Int64]:
+    """Distinct texts in order of first use, and each text's code (for a categorical)."""
+    index: dict[str, int] = {}
+    codes = np.fromiter(
+        (index.setdefault(t, len(index)) for t in texts), dtype=np.int64, count=len(texts)
+    )
+    return list(index), codes
+
+
 def _percent(current: Sizes, reference: Sizes, defined: Bools) -> Floats:
     """``100 × (current − reference) / reference``, rounded once as ``float(Fraction)`` is.
 
@@ -457,12 +466,11 @@ def _visit_frame(study: _Study, outcome: Outcome, *, explain: bool) -> pd.DataFr
         [categories.index(w) for w in rule_words] + [categories.index(BASELINE_RULE)],
         dtype=np.int64,
     )
-    texts = np.asarray(_warnings(outcome, np.arange(n)), dtype=object)
-    warning_index, warning_codes = np.unique(texts.astype(str), return_inverse=True)
+    warning_index, warning_codes = _codes(_warnings(outcome, np.arange(n)))
     recurrences = [""] * n
     for i, found in outcome.deviations.recurrences.items():
         recurrences[i] = recurrence_label(found)
-    rec_index, rec_codes = np.unique(np.asarray(recurrences, dtype=str), return_inverse=True)
+    rec_index, rec_codes = _codes(recurrences)
     columns: dict[str, object] = {
         "patient": _categorical(study.v_pid, table.data["patient"].cat.categories),
         "visit": _categorical(study.visit_codes, table.data["visit"].cat.categories),

@@ -74,7 +74,10 @@ def both(
     ],
 )
 def test_boundaries_at_six_decimals_on_both_sides(
-    baseline: list[float], follow: list[float], criteria: str, expected: str
+    baseline: list[float | tuple[float, float]],
+    follow: list[float | tuple[float, float]],
+    criteria: str,
+    expected: str,
 ) -> None:
     assert both(baseline, follow, criteria) == (expected, expected)
 

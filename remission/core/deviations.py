@@ -166,23 +166,28 @@ def _patient_deviations(facts: Facts) -> dict[int, list[Deviation]]:
     size = facts.longest[base_rows]
     measured = (r.row_size[base_rows] > 0) & ~r.row_too_small[base_rows]
     node_limit = limits.min_node_mm if limits.min_node_mm is not None else limits.min_size_mm
-    for i in np.flatnonzero(measured).tolist():
+    small_node = (
+        measured & short_axis & (size * node_limit.denominator < node_limit.numerator * r.scale)
+    )
+    lesion_limit = limits.min_size_mm
+    small = (
+        measured
+        & ~short_axis
+        & (size * lesion_limit.denominator < lesion_limit.numerator * r.scale)
+    )
+    for i in np.flatnonzero(small_node | small).tolist():
         value = Fraction(int(size[i]), r.scale)
         row = int(base_rows[i])
-        patient = int(facts.row_patient[row])
-        if short_axis[i] and value < node_limit:
-            text = (
-                f"lymph node short axis {_mm(value)} at baseline is below {_mm(node_limit)} "
-                "(not measurable)"
-            )
-        elif not short_axis[i] and value < limits.min_size_mm:
-            text = (
-                f"longest diameter {_mm(value)} at baseline is below "
-                f"{_mm(limits.min_size_mm)} (not measurable)"
-            )
-        else:
-            continue
-        found[patient].append(Deviation(f"lesion {_lesion(facts, row)}", text, source))
+        text = (
+            f"lymph node short axis {_mm(value)} at baseline is below {_mm(node_limit)} "
+            "(not measurable)"
+            if small_node[i]
+            else f"longest diameter {_mm(value)} at baseline is below {_mm(lesion_limit)} "
+            "(not measurable)"
+        )
+        found[int(facts.row_patient[row])].append(
+            Deviation(f"lesion {_lesion(facts, row)}", text, source)
+        )
     if limits.max_targets is not None:
         for patient in np.flatnonzero(facts.n_targets > limits.max_targets).tolist():
             found[patient].append(
