@@ -1002,3 +1002,47 @@ def test_percent_reads_numpy_floats_and_says_undefined_for_nan() -> None:
 
     assert percent(np.float64(-0.3), [np.float64(0.3)]) == "−30.0 %"
     assert percent(float("nan")) == percent(float("inf")) == "undefined"
+
+
+def test_held_points_are_marked_and_named() -> None:
+    # RECIST FAQ: 100 → 70 (−30 %, PR) → 80 mm (above the 70 mm PR line, +14.3 % from the
+    # nadir: not PD). The FAQ holds PR; the chart must say the 80 mm point is held.
+    case = Case(
+        (LesionEntry("T1", baseline="100", sizes=("70", "80")),),
+        (VisitEntry(day=56), VisitEntry("Week 16", 112)),
+        "mm",
+        "recist1.1",
+    )
+    points = cases.sum_points(cases.assess(case))
+    assert points["held"].tolist() == [False, False, True]
+    assert points["label"].tolist() == ["baseline", "PR", "PR (held)"]
+    assert cases.held_note(cases.assess(case)).startswith(
+        "Held: Week 16 (day 112) is PR (held) although its sum is above the partial-response line"
+    )
+    strict = cases.assess(Case(case.lesions, case.visits, "mm", "recist1.1", per_time_point=True))
+    assert [a.response.value for a in strict.visits] == ["PR", "SD"]
+    assert strict.criteria.title == "RECIST 1.1 (per time point, no PR hold)"
+    assert cases.sum_points(strict)["held"].tolist() == [False, False, False]
+
+
+def test_the_per_time_point_reading_travels_in_the_share_link() -> None:
+    case = Case.blank()
+    strict = Case(case.lesions, case.visits, "mm", "recist1.1", per_time_point=True)
+    assert cases.decode(cases.encode(strict)) == strict
+    assert cases.decode(cases.encode(case)).per_time_point is False
+
+
+def test_a_lymph_node_is_named_once_in_the_summary() -> None:
+    case = Case(
+        (LesionEntry("LN1", "lymph node", True, baseline="20", sizes=("8",)),),
+        (VisitEntry(day=56),),
+        "mm",
+        "recist1.1",
+    )
+    text = cases.summary_text(case, cases.assess(case))
+    assert "- LN1 (target, lymph node): baseline 20" in text
+    assert "lymph node, lymph node" not in text
+
+
+def test_the_share_link_has_its_slash() -> None:
+    assert cases.share_url("http://127.0.0.1:8501", "t") == "http://127.0.0.1:8501/?case=t"
