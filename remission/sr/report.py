@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import io
 import logging
 import os
@@ -87,7 +88,14 @@ read as TID 1500 when its title is one of these and it holds Imaging Measurement
 
 def _is(code: Code, candidates: Iterable[Code]) -> bool:
     """Whether ``code`` is one of ``candidates`` (pydicom maps old SRT codes to SCT)."""
+    if code.scheme_designator != "SRT":  # the common case, by (scheme, value) alone
+        return (code.scheme_designator, code.value) in _keys(tuple(candidates))
     return any(code == c for c in candidates)
+
+
+@functools.cache
+def _keys(candidates: tuple[Code, ...]) -> frozenset[tuple[str, str]]:
+    return frozenset((c.scheme_designator, c.value) for c in candidates)
 
 
 # --------------------------------------------------------------------------- reading
@@ -426,7 +434,8 @@ def _concept(item: Dataset) -> Code:
 
 def _is_node(codes_seen: Iterable[Code]) -> bool:
     """A lymph node by its finding site or finding type (CID 7600, lymph node, …)."""
-    return any(_is(c, _NODE_CODES) or "lymph node" in c.meaning.lower() for c in codes_seen)
+    plain = [Code(c.value, c.scheme_designator, c.meaning) for c in codes_seen]
+    return any(_is(c, _NODE_CODES) or "lymph node" in c.meaning.lower() for c in plain)
 
 
 def _group(group: Any, number: int, file_where: str, problems: list[Problem]) -> Group | None:
