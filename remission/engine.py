@@ -378,10 +378,7 @@ def _readings(case: _Case, *, nadir: Fraction | None = None, after_cr: bool = Fa
     ]
     scale = scale_for([*values, *([nadir] if nadir is not None else [])])
     sizes = [int(v * scale) for v in values] or [0]
-    largest = max(sizes) * max(sizes)
-    wide = needs_wide(largest * max(len(case.targets), 1), factor=10_000) or needs_wide(
-        int((nadir or 0) * scale * scale), factor=10_000
-    )
+    wide = needs_wide(max(sizes), factor=1)  # the core widens sums itself where needed
     n_targets = len(case.targets)
     n_visits = len(case.visits)
     organs = sorted({t.organ for t in case.targets if t.organ})

@@ -57,6 +57,7 @@ from remission.options import SeriesOptions, series_options
 from remission.response import Response
 from remission.results import recurrence_label
 from remission.table import (
+    FINE_PER_MM,
     NEW_LESION_SEEN,
     UM_PER_MM,
     Role,
@@ -308,44 +309,63 @@ class _Study:
         return rows[np.lexsort((rank, visit))]
 
     def _sizes(self, target: Int64) -> tuple[Sizes, Sizes, int]:
-        """The targets' sizes at the scale the data needs (whole µm unless finer)."""
+        """The targets' sizes at the scale the data needs (whole µm unless finer).
+
+        Whole micrometres for three decimals; millionths of a mm when any size is finer
+        (the table holds those in ``size_fine``); a finer scale still for the few exotic
+        fractions (a split lesion's sum, say). Python integers where ``int64`` could
+        overflow.
+        """
         table = self.table
         data = table.data
         size = data["size_um"].to_numpy(dtype=np.int64)[target]
         perp = data["perp_um"].to_numpy(dtype=np.int64)[target]
         exact = data["exact"].to_numpy(dtype=bool)[target]
-        finer = np.flatnonzero(~exact)
+        size_fine = data["size_fine"].to_numpy(dtype=np.int64)[target]
+        perp_fine = data["perp_fine"].to_numpy(dtype=np.int64)[target]
+        finer = ~exact
         scale = UM_PER_MM
-        fractions: dict[int, tuple[Fraction | None, Fraction | None]] = {}
-        if finer.size:
+        exotic: dict[int, tuple[Fraction | None, Fraction | None]] = {}
+        if finer.any():
+            scale = FINE_PER_MM
             lines = data["line"].to_numpy(dtype=np.int64)[target]
-            for i in finer.tolist():
-                fractions[i] = table.exact_sizes.get(int(lines[i]), (None, None))
-            scale = scale_for(
-                [Fraction(1, UM_PER_MM)]
-                + [v for pair in fractions.values() for v in pair if v is not None]
-            )
-        largest = max(int(size.max(initial=0)), 1) * scale // UM_PER_MM
-        widest = max(int(perp.max(initial=0)), int(size.max(initial=0)), 1) * scale // UM_PER_MM
-        for a, b in fractions.values():
-            for v in (a, b):
-                if v is not None:
-                    largest = max(largest, int(v * scale))
-                    widest = max(widest, int(v * scale))
-        counts = np.bincount(self.visit_of[target], minlength=1) if target.size else np.ones(1)
-        wide = needs_wide(largest * widest * int(counts.max()), factor=10_000)
+            for i in np.flatnonzero(finer).tolist():
+                pair = table.exact_sizes.get(int(lines[i]))
+                if pair is not None:
+                    exotic[i] = pair
+            if exotic:
+                scale = scale_for(
+                    [Fraction(1, FINE_PER_MM)]
+                    + [v for pair in exotic.values() for v in pair if v is not None]
+                )
         factor = scale // UM_PER_MM
-        if wide:
-            sizes = np.asarray(
-                [int(v) * factor if v >= 0 else -1 for v in size.tolist()], dtype=object
-            )
-            perps = np.asarray(
-                [int(v) * factor if v >= 0 else -1 for v in perp.tolist()], dtype=object
-            )
-        else:
-            sizes = np.where(size >= 0, size * factor, -1)
-            perps = np.where(perp >= 0, perp * factor, -1)
-        for i, (a, b) in fractions.items():
+        fine_factor = scale // FINE_PER_MM if scale % FINE_PER_MM == 0 else 0
+        largest = max(
+            int(size.max(initial=0)) * factor,
+            int(perp.max(initial=0)) * factor,
+            int(size_fine.max(initial=0)) * fine_factor,
+            int(perp_fine.max(initial=0)) * fine_factor,
+            *(int(v * scale) for pair in exotic.values() for v in pair if v is not None),
+            1,
+        )
+        wide = needs_wide(largest, factor=1)  # the core widens sums itself where needed
+
+        def scaled(um: Int64, fine: Int64) -> Sizes:
+            if wide:
+                return np.asarray(
+                    [
+                        f * fine_factor if f >= 0 and not e else (u * factor if u >= 0 else -1)
+                        for u, f, e in zip(um.tolist(), fine.tolist(), exact.tolist(), strict=True)
+                    ],
+                    dtype=object,
+                )
+            found: Int64 = np.where(um >= 0, um * factor, -1)
+            if fine_factor:
+                found = np.where(~exact & (fine >= 0), fine * fine_factor, found)
+            return found
+
+        sizes, perps = scaled(size, size_fine), scaled(perp, perp_fine)
+        for i, (a, b) in exotic.items():
             if a is not None:
                 sizes[i] = int(a * scale)
             if b is not None:

@@ -84,6 +84,7 @@ from remission.response import NonTargetStatus
 
 __all__ = [
     "DEFAULT_MAX_ROWS",
+    "FINE_PER_MM",
     "NEW_LESION_SEEN",
     "UM_PER_MM",
     "Exclusion",
@@ -109,6 +110,8 @@ Floats = npt.NDArray[np.float64]
 
 UM_PER_MM: Final = 1000
 """Sizes are whole micrometres: exact for mm with 3 decimals and cm with 4."""
+FINE_PER_MM: Final = 10**6
+"""Finer sizes are whole millionths of a mm (``size_fine``): 6 decimals in mm, 7 in cm."""
 MAX_UM: Final = 10**7
 """Sizes are below 10 m (10,000 mm): anything larger is refused as a unit error, and
 products (µm²) and their sums then fit in int64."""
@@ -224,8 +227,10 @@ class Table:
     ``study_day`` (the ``day`` as given, or days since the earliest date), ``date``
     (when dates were given), ``lesion``, ``role`` (:class:`Role`), ``size_um`` and
     ``perp_um`` (whole µm; −1 = blank), ``exact`` (both sizes held exactly in µm),
+    ``size_fine`` and ``perp_fine`` (millionths of a mm, for sizes finer than a µm),
     ``node``, ``organ`` and ``status`` (:class:`Status`). Sizes that are not whole
-    micrometres are in ``exact_sizes`` (row → exact mm, size and perpendicular).
+    micrometres and not whole millionths of a mm (split lesions' sums, say) are in
+    ``exact_sizes`` (line → exact mm, size and perpendicular).
     """
 
     data: pd.DataFrame
@@ -1641,6 +1646,8 @@ class _Checker:
                 "size_um": take(sizes.size_um),
                 "perp_um": take(sizes.perp_um),
                 "exact": take(sizes.exact),
+                "size_fine": take(sizes.size_fine),
+                "perp_fine": take(sizes.perp_fine),
                 "node": take(node),
                 "organ": _categorical(take(organ), organs),
                 "status": take(status),
@@ -1705,12 +1712,7 @@ class _Checker:
         for members in np.split(rows[by_group], np.flatnonzero(np.diff(group[by_group])) + 1):
             head = int(members[0])
             line = int(self.lines[head])
-            parts = tuple(
-                Fraction(int(sizes.size_um[i]), UM_PER_MM)
-                if sizes.exact[i]
-                else sizes.fractions[int(self.lines[i])][0] or Fraction(0)
-                for i in members.tolist()
-            )
+            parts = tuple(sizes.mm(i, 0) or Fraction(0) for i in members.tolist())
             total = sum(parts, Fraction(0))
             whole = int(sizes.size_um[members].sum())
             if sizes.exact[members].all() and whole < MAX_UM:
@@ -1718,6 +1720,7 @@ class _Checker:
             else:
                 sizes.exact[head] = False
                 sizes.size_um[head] = 0
+                sizes.size_fine[head] = sizes.perp_fine[head] = -1
                 sizes.fractions[line] = (total, None)
             self.status[head] = Status.BLANK
             splits[line] = parts
@@ -1741,6 +1744,10 @@ class _Sizes:
         self.bad = np.zeros(n, dtype=bool)
         """Rows with a size cell that could not be read (already reported)."""
         self.fractions: dict[int, tuple[Fraction | None, Fraction | None]] = {}
+        """Sizes that no millionth of a mm holds exactly, by line (exotic: read one by one)."""
+        self.size_fine: Int64 = np.full(n, -1, dtype=np.int64)
+        self.perp_fine: Int64 = np.full(n, -1, dtype=np.int64)
+        """Sizes finer than a micrometre, in millionths of a mm (−1: none)."""
         header = checker.header
         self.has_size_column = "size_mm" in header or "size_cm" in header
         self.size_label = checker.label(
@@ -1837,14 +1844,50 @@ class _Sizes:
             self.zero |= exact & (um == 0)
         else:
             self.perp_zero |= exact & (um == 0)
-        for position in np.flatnonzero(good & ~exact):
+        rest = good & ~exact
+        if rest.any():
+            self.exact[rest] = False
+            target[rest] = 0
+            self._finer(name, factor, which, numbers, rest)
+
+    def _finer(self, name: str, factor: int, which: int, numbers: Floats, rest: Bools) -> None:
+        """Sizes finer than a micrometre: whole millionths of a mm, by the same round trip.
+
+        A value no millionth holds at 15 significant digits (more decimals than a scan
+        measures) is read as typed (:func:`_exact_mm`), one by one: rare.
+        """
+        checker = self.checker
+        fine_scale = FINE_PER_MM * factor
+        with np.errstate(over="ignore", invalid="ignore"):
+            fine = np.rint(np.where(rest, numbers, 0.0) * fine_scale)
+        # Read at 15 significant digits (measurements.significant), vectorised: a value
+        # within half a unit of its 15th digit of a whole millionth is that millionth
+        # (22.999999999999996 is 23; 12.300099999999999 is 12.3001).
+        with np.errstate(divide="ignore", invalid="ignore"):
+            digit = 10.0 ** (np.floor(np.log10(np.where(rest, numbers, 1.0))) - 14)
+        held = rest & (np.abs(fine / fine_scale - numbers) < digit / 2)
+        fine_target = self.size_fine if which == 0 else self.perp_fine
+        fine_target[held] = fine[held].astype(np.int64)
+        for position in np.flatnonzero(rest & ~held):
             i = int(position)
             value = _exact_mm(checker.original(name, i), factor)
+            if (value * FINE_PER_MM).denominator == 1:  # a float artefact, read at 15 digits
+                fine_target[i] = int(value * FINE_PER_MM)
+                continue
             line = int(checker.lines[i])
             pair = self.fractions.get(line, (None, None))
             self.fractions[line] = (value, pair[1]) if which == 0 else (pair[0], value)
-            self.exact[i] = False
-            target[i] = 0
+
+    def mm(self, i: int, which: int) -> Fraction | None:
+        """Row ``i``'s size (``which`` 0) or perpendicular (1), exactly, in mm; None if blank."""
+        fine = (self.size_fine if which == 0 else self.perp_fine)[i]
+        if fine >= 0:
+            return Fraction(int(fine), FINE_PER_MM)
+        exotic = self.fractions.get(int(self.checker.lines[i]), (None, None))[which]
+        if exotic is not None:
+            return exotic
+        um = int((self.size_um if which == 0 else self.perp_um)[i])
+        return None if um < 0 else Fraction(um, UM_PER_MM)
 
 
 def _exponent(column: pd.Series) -> Bools:
@@ -1963,6 +2006,8 @@ def to_visits(table: Table, patient: str) -> list[Visit]:
     size = rows["size_um"].to_numpy(dtype=np.int64).tolist()
     perp = rows["perp_um"].to_numpy(dtype=np.int64).tolist()
     exact = rows["exact"].to_numpy(dtype=bool).tolist()
+    size_fine = rows["size_fine"].to_numpy(dtype=np.int64).tolist()
+    perp_fine = rows["perp_fine"].to_numpy(dtype=np.int64).tolist()
     node = rows["node"].to_numpy(dtype=bool).tolist()
     lesion = [str(x) for x in rows["lesion"].tolist()]
     visit = [str(x) for x in rows["visit"].tolist()]
@@ -1989,8 +2034,10 @@ def to_visits(table: Table, patient: str) -> list[Visit]:
                     if status[i] == Status.TOO_SMALL
                     else None
                     if split
-                    else _size_of(table, line[i], size[i], exact[i], 0),
-                    perpendicular_mm=_size_of(table, line[i], perp[i], exact[i], 1),
+                    else _size_of(table, line[i], size[i], size_fine[i], exact=exact[i], which=0),
+                    perpendicular_mm=_size_of(
+                        table, line[i], perp[i], perp_fine[i], exact=exact[i], which=1
+                    ),
                     node=node[i],
                     organ=organ[i],
                     name=lesion[i],
@@ -2025,8 +2072,12 @@ def to_visits(table: Table, patient: str) -> list[Visit]:
     return visits
 
 
-def _size_of(table: Table, line: int, um: int, exact: bool, which: int) -> Fraction | None:
-    """A size exactly, in mm: whole micrometres, or the fraction kept for finer sizes."""
+def _size_of(
+    table: Table, line: int, um: int, fine: int, *, exact: bool, which: int
+) -> Fraction | None:
+    """A size exactly, in mm: whole micrometres, millionths of a mm, or an exotic fraction."""
+    if not exact and fine >= 0:
+        return Fraction(fine, FINE_PER_MM)
     if not exact and line in table.exact_sizes:
         value = table.exact_sizes[line][which]
         if value is not None:

@@ -23,7 +23,7 @@ from functools import cached_property
 
 import numpy as np
 
-from remission.core.readings import Bools, Int64, Readings, Sizes
+from remission.core.readings import Bools, Int64, Readings, Sizes, integers, needs_wide
 from remission.core.runs import previous_min, segments, sum_by
 from remission.criteria import Criteria, Measure, Reference, Scope, TargetRule
 
@@ -136,6 +136,52 @@ class Facts:
         """Per visit: its patient's sizes are multiplied."""
         return self.products[self.readings.visit_patient]
 
+    # ----------------------------------------------------------------- exact integers
+
+    @cached_property
+    def wide(self) -> bool:
+        """Whether this study's sums could leave ``int64``: then Python integers are used.
+
+        The bound is the largest value a target can add (a product of the largest sizes
+        when the criteria multiply), times the most targets at a visit, times the most the
+        arithmetic multiplies a sum by (the criteria's fraction parts, 100 for percentages;
+        1,000 covers both with room to spare).
+        """
+        r = self.readings
+        if object in (r.row_size.dtype, r.row_perp.dtype):
+            return True
+        if r.row_size.size == 0:
+            return False
+        largest = max(
+            int(r.row_size.max()),
+            int(r.row_perp.max()),
+            int(self.criteria.too_small_mm * r.scale),
+            1,
+        )
+        value = largest * largest if self.products.any() else largest
+        most = int(np.bincount(r.row_visit).max())
+        return needs_wide(value * most, factor=1000)
+
+    @cached_property
+    def size(self) -> Sizes:
+        """The longest diameters as exact integers (``int64``, or Python integers if wide)."""
+        r = self.readings
+        return (
+            integers(r.row_size, wide=True)
+            if self.wide and r.row_size.dtype != object
+            else r.row_size
+        )
+
+    @cached_property
+    def perp(self) -> Sizes:
+        """The perpendicular diameters, as :attr:`size`."""
+        r = self.readings
+        return (
+            integers(r.row_perp, wide=True)
+            if self.wide and r.row_perp.dtype != object
+            else r.row_perp
+        )
+
     # ----------------------------------------------------------------- lesions
 
     @cached_property
@@ -200,7 +246,7 @@ class Facts:
         """The diameter each row is measured by (the larger one for a longest-measured node)."""
         r = self.readings
         return np.where(
-            self.by_longest & (r.row_size > 0), np.maximum(r.row_size, r.row_perp), r.row_size
+            self.by_longest & (r.row_size > 0), np.maximum(self.size, self.perp), self.size
         )
 
     @cached_property
@@ -222,12 +268,12 @@ class Facts:
         """
         r = self.readings
         small = int(self.criteria.too_small_mm * r.scale)
-        zero = np.zeros(1, dtype=r.row_size.dtype)[0]
+        zero = np.zeros(1, dtype=self.size.dtype)[0]
         diameter = np.where(r.row_too_small, small, self.longest)
         product = np.where(
             r.row_too_small,
             small * small,
-            np.maximum(r.row_size, zero) * np.maximum(r.row_perp, zero),
+            np.maximum(self.size, zero) * np.maximum(self.perp, zero),
         )
         value = np.where(self.row_products, product, diameter)
         return np.where(self.missing, -1, value)
@@ -241,7 +287,7 @@ class Facts:
         """
         r = self.readings
         c = self.criteria
-        given = np.where(r.row_too_small, int(c.too_small_mm * r.scale), r.row_size)
+        given = np.where(r.row_too_small, int(c.too_small_mm * r.scale), self.size)
         if c.node_normal_below_mm is not None:
             num, den = _parts(c.node_normal_below_mm)
             found = np.where(r.row_node, given * den < num * r.scale, given == 0)
@@ -258,8 +304,7 @@ class Facts:
         progression needs no more than what was seen (RECIST 1.1 section 4.4.2 ends in NE
         only short of PD).
         """
-        r = self.readings
-        return np.where(self.unknown_longest, r.row_size, 0)
+        return np.where(self.unknown_longest, self.size, 0)
 
     @cached_property
     def lesion_baseline(self) -> Sizes:
