@@ -16,11 +16,12 @@ from __future__ import annotations
 import functools
 import math
 import numbers
-from collections.abc import Iterable, Sequence
+import string
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
@@ -71,6 +72,25 @@ def exact_text(value: Fraction, unit: str = "mm", *, signed: bool = False) -> st
         '≈0.333 mm²'
     """
     return _ratio_text(value.numerator, value.denominator, unit, signed)
+
+
+def _scaled(value: int, scale: int, unit: str, signed: bool) -> str:
+    """:func:`exact_text` of ``value / scale``: the common case, a power of ten, in one step."""
+    digits = _power_of_ten(scale)
+    if digits < 0:
+        return _ratio_text(value, scale, unit, signed)
+    sign = "−" if value < 0 else ("+" if signed and value > 0 else "")
+    whole, part = divmod(abs(value), scale)
+    if not part:
+        return f"{sign}{whole} {unit}"
+    return f"{sign}{whole}.{f'{part:0{digits}d}'.rstrip('0')} {unit}"
+
+
+@functools.lru_cache(maxsize=64)
+def _power_of_ten(scale: int) -> int:
+    """``d`` when ``scale`` is ``10**d``, else −1."""
+    digits = len(str(scale)) - 1
+    return digits if scale == 10**digits else -1
 
 
 @functools.lru_cache(maxsize=65536)
@@ -150,22 +170,27 @@ def change_text(delta: int, reference: int, marks: frozenset[Fraction]) -> str:
     """
     # |change| in percent = top / bottom.
     top, bottom = 100 * abs(delta), abs(reference)
-    near = [m for m in marks if m.numerator * bottom != top * m.denominator]
     digits = 1
-    while True:
+    shown = _shown(top, bottom, digits)
+    # More digits while the rounded magnitude reads as a mark that it is not exactly.
+    while shown in _whole_marks(marks, digits) and top * 10**digits != shown * bottom:
+        digits += 1
         shown = _shown(top, bottom, digits)
-        scale = 10**digits
-        if not any(
-            m.numerator * scale % m.denominator == 0
-            and m.numerator * scale // m.denominator == shown
-            for m in near
-        ):
-            break
-        digits += 1  # ends: the marks differ from the exact magnitude
     whole, part = divmod(shown, 10**digits)
     negative = (delta < 0) != (reference < 0)
     sign = "±" if delta == 0 else ("−" if negative else "+")
     return f"{sign}{whole}.{part:0{digits}d} %"
+
+
+@functools.lru_cache(maxsize=256)
+def _whole_marks(marks: frozenset[Fraction], digits: int) -> frozenset[int]:
+    """The marks that are whole numbers in units of 10**-digits, in those units."""
+    scale = 10**digits
+    return frozenset(
+        m.numerator * scale // m.denominator
+        for m in marks
+        if m.numerator * scale % m.denominator == 0
+    )
 
 
 def _exact(value: Fraction | Decimal | float) -> Fraction:
@@ -266,7 +291,7 @@ def _first_sentence(
     return " ".join(parts)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Visit:
     """One visit's numbers as plain Python values, read column by column from the outcome."""
 
@@ -298,8 +323,12 @@ class _Visit:
 
     def size(self, value: int | Fraction, *, signed: bool = False) -> str:
         if isinstance(value, int):
-            return _ratio_text(value, self.unit_scale, self.unit, signed)
+            return _scaled(value, self.unit_scale, self.unit, signed)
         return _ratio_text(value.numerator, value.denominator * self.unit_scale, self.unit, signed)
+
+    def ratio(self, num: int, den: int) -> str:
+        """:func:`exact_text` of ``num / den`` in the visit's units."""
+        return _ratio_text(num, den * self.unit_scale, self.unit, False)
 
     def change(self, reference: int) -> str:
         """The change from ``reference`` in percent (undefined when it cannot be computed)."""
@@ -372,69 +401,101 @@ def baseline_texts(outcome: Outcome, visits: Int64 | Sequence[int]) -> list[str]
 
 
 def _visits(outcome: Outcome, idx: Int64) -> list[_Visit]:
+    """The visits' numbers as plain Python values, read column by column from the outcome.
+
+    Lesion names are looked up only where a sentence names them: the targets not
+    measured, those too small to measure, and (WHO, judged lesion by lesion) every one.
+    """
     f = outcome.facts
     h = outcome.history
     r = outcome.readings
     c = outcome.criteria
-    products = f.visit_products[idx].tolist()
-    who = c.progression.scope is Scope.ANY_LESION
-    starts = np.searchsorted(r.row_visit, idx).tolist()
-    ends = np.searchsorted(r.row_visit, idx + 1).tolist()
-    base = np.flatnonzero(f.visit_base)
-    base_of = base[r.visit_patient[idx]].tolist()
-    assessed = f.assessed[idx].tolist()
-    n_targets = f.visit_targets[idx].tolist()
     names = r.lesion_names
-    out = []
-    for k, i in enumerate(idx.tolist()):
-        lo, hi = starts[k], ends[k]
-        missing: list[str] = []
-        if n_targets[k] and assessed[k] < n_targets[k]:
-            seen = {int(r.row_lesion[row]) for row in range(lo, hi) if not f.missing[row]}
-            b = base_of[k]
-            blo, bhi = np.searchsorted(r.row_visit, [b, b + 1]).tolist()
-            missing = [
-                str(names[int(r.row_lesion[row])])
-                for row in range(blo, bhi)
-                if int(r.row_lesion[row]) not in seen
-            ]
-        too_small = [
-            str(names[int(r.row_lesion[row])]) for row in range(lo, hi) if r.row_too_small[row]
+    n_targets = f.visit_targets[idx].tolist()
+    assessed = f.assessed[idx].tolist()
+    products = f.visit_products[idx].tolist()
+    nt_none = NT_STATES.index(None)
+    non_target = r.visit_non_target[idx].tolist()
+    nodes_seen = (f.per_visit((r.row_node & (f.value > 0)).astype(np.int64))[idx] > 0).tolist()
+    position = {visit: k for k, visit in enumerate(idx.tolist())}
+    too_small: dict[int, list[str]] = {}
+    for row in np.flatnonzero(r.row_too_small).tolist():
+        k = position.get(int(r.row_visit[row]))
+        if k is not None:
+            too_small.setdefault(k, []).append(str(names[int(r.row_lesion[row])]))
+    missing: dict[int, list[str]] = {}
+    base = np.flatnonzero(f.visit_base)
+    for k in np.flatnonzero(f.visit_targets[idx] > f.assessed[idx]).tolist():
+        visit = int(idx[k])
+        lo, hi = np.searchsorted(r.row_visit, [visit, visit + 1]).tolist()
+        seen = {int(r.row_lesion[row]) for row in range(lo, hi) if not f.missing[row]}
+        b = int(base[r.visit_patient[visit]])
+        blo, bhi = np.searchsorted(r.row_visit, [b, b + 1]).tolist()
+        missing[k] = [
+            str(names[int(r.row_lesion[row])])
+            for row in range(blo, bhi)
+            if int(r.row_lesion[row]) not in seen
         ]
-        nodes_seen = any(r.row_node[row] and f.value[row] > 0 for row in range(lo, hi))
-        lesions = (
-            [
-                (str(names[int(r.row_lesion[row])]), int(f.value[row]), int(f.lesion_nadir[row]))
+    lesions: dict[int, list[tuple[str, int, int]]] = {}
+    bounds: dict[int, list[int]] = {}
+    if c.progression.scope is Scope.ANY_LESION:
+        starts = np.searchsorted(r.row_visit, idx).tolist()
+        ends = np.searchsorted(r.row_visit, idx + 1).tolist()
+        value, nadir, at_least = f.value.tolist(), f.lesion_nadir.tolist(), f.at_least.tolist()
+        for k, (lo, hi) in enumerate(zip(starts, ends, strict=True)):
+            lesions[k] = [
+                (str(names[int(r.row_lesion[row])]), int(value[row]), int(nadir[row]))
                 for row in range(lo, hi)
             ]
-            if who
-            else []
-        )
-        bounds = [int(f.at_least[row]) for row in range(lo, hi)] if who else []
+            bounds[k] = [int(at_least[row]) for row in range(lo, hi)]
+    columns = zip(
+        h.overall[idx].tolist(),
+        h.target[idx].tolist(),
+        h.rule[idx].tolist(),
+        r.visit_new[idx].tolist(),
+        f.baseline[idx].tolist(),
+        f.nadir[idx].tolist(),
+        f.total[idx].tolist(),
+        f.complete[idx].tolist(),
+        f.bound[idx].tolist(),
+        h.held[idx].tolist(),
+        strict=True,
+    )
+    out = []
+    for k, (
+        overall,
+        target,
+        rule,
+        new,
+        baseline,
+        nadir_sum,
+        current,
+        complete,
+        bound,
+        held,
+    ) in enumerate(columns):
         out.append(
             _Visit(
-                response=RESPONSES[int(h.overall[i])],
-                target=int(h.target[i]) if n_targets[k] else -1,
-                non_target=int(r.visit_non_target[i])
-                if int(r.visit_non_target[i]) != NT_STATES.index(None)
-                else -1,
-                new=bool(r.visit_new[i]),
-                rule=h.rules[int(h.rule[i])],
-                products=bool(products[k]),
+                response=RESPONSES[overall],
+                target=target if n_targets[k] else -1,
+                non_target=non_target[k] if non_target[k] != nt_none else -1,
+                new=new,
+                rule=h.rules[rule],
+                products=products[k],
                 unit_scale=r.scale * r.scale if products[k] else r.scale,
-                baseline=int(f.baseline[i]),
-                nadir=int(f.nadir[i]),
-                current=int(f.total[i]),
-                complete=bool(f.complete[i]),
-                assessed=int(assessed[k]),
-                n_targets=int(n_targets[k]),
-                bound=int(f.bound[i]),
-                held=bool(h.held[i]),
-                missing=missing,
-                too_small=too_small,
-                nodes_seen=nodes_seen,
-                lesions=lesions,
-                bounds=bounds,
+                baseline=int(baseline),
+                nadir=int(nadir_sum),
+                current=int(current),
+                complete=complete,
+                assessed=assessed[k],
+                n_targets=n_targets[k],
+                bound=int(bound),
+                held=held,
+                missing=missing.get(k, []),
+                too_small=too_small.get(k, []),
+                nodes_seen=nodes_seen[k],
+                lesions=lesions.get(k, []),
+                bounds=bounds.get(k, []),
                 thresholds=c.thresholds,
             )
         )
@@ -477,21 +538,19 @@ def _patient(c: Criteria, v: _Visit) -> str:
         template = PATIENT_HELD
     elif response is Response.PR and v.target == T_CR:
         template = PATIENT_TARGETS_GONE
+    fields = {name: _PATIENT_FIELDS[name](c, v) for name in _fields(template)}
+    return template.format(**fields)
+
+
+@functools.lru_cache(maxsize=32)
+def _fields(template: str) -> tuple[str, ...]:
+    """The fields a template fills (each sentence needs only its own)."""
+    return tuple(name for _, name, _, _ in string.Formatter().parse(template) if name)
+
+
+def _other(c: Criteria, v: _Visit) -> str:
     non_target = NT_STATES[v.non_target] if v.non_target >= 0 else None
-    change = v.change(v.baseline)
-    return template.format(
-        cr_sentence=_cr_sentence(c, v) if response is Response.CR else "",
-        shrink=_negated(change),
-        change=change,
-        baseline=v.size(v.baseline),
-        current=v.size(v.current),
-        nadir=v.size(v.nadir),
-        other=OTHER_DISEASE.get(str(non_target), OTHER_DISEASE["NE"]),
-        criteria=c.title,
-        threshold=f"{float(c.partial.fraction * 100):g} % shrinkage",
-        reason=_pd_reason(c, v) if response is Response.PD else "",
-        missing=f" ({', '.join(v.missing)} not measured)" if v.missing else "",
-    )
+    return OTHER_DISEASE.get(str(non_target), OTHER_DISEASE["NE"])
 
 
 def _negated(change: str) -> str:
@@ -538,13 +597,23 @@ def _pd_reason(c: Criteria, v: _Visit) -> str:
     return PD_REASONS["growth"].format(growth=v.change(v.nadir).lstrip("+"))
 
 
-def _pd_at_least(c: Criteria, reference: int, unit_scale: int) -> Fraction:
-    """The smallest sum that is progression against ``reference`` (sum scope)."""
+def _pd_at_least(c: Criteria, reference: int, unit_scale: int) -> tuple[int, int]:
+    """The smallest sum that is progression against ``reference`` (sum scope), as a ratio.
+
+    ``max((1 + f) × reference, reference + min mm)`` in integers (RECIST 1.1 section
+    4.3.1), as numerator and denominator in the visit's units.
+    """
     growth = c.progression
-    return max(
-        (1 + growth.fraction) * reference,
-        Fraction(reference) + (growth.min_increase_mm or 0) * unit_scale,
-    )
+    a, b = growth.fraction.numerator, growth.fraction.denominator
+    if growth.min_increase_mm is None:
+        return reference * (a + b), b
+    mn, md = growth.min_increase_mm.numerator, growth.min_increase_mm.denominator
+    return max(reference * (a + b) * md, (reference * md + mn * unit_scale) * b), b * md
+
+
+def _times(fraction: Fraction, value: int) -> tuple[int, int]:
+    """``fraction × value`` as numerator and denominator."""
+    return fraction.numerator * value, fraction.denominator
 
 
 def _pd_text(c: Criteria, v: _Visit, reference: int) -> str:
@@ -552,10 +621,10 @@ def _pd_text(c: Criteria, v: _Visit, reference: int) -> str:
     if c.progression.scope is Scope.SUM:
         if c.progression.reference.value == "baseline":
             reference = v.baseline
-        least = _pd_at_least(c, reference, v.unit_scale)
-        if least == 0:
-            return f"progressive disease needs a sum above {v.size(least)}"
-        return f"progressive disease needs a sum ≥ {v.size(least)}"
+        least = v.ratio(*_pd_at_least(c, reference, v.unit_scale))
+        if reference == 0 and c.progression.min_increase_mm is None:
+            return f"progressive disease needs a sum above {least}"
+        return f"progressive disease needs a sum ≥ {least}"
     measured = [
         (name, value, nadir) for name, value, nadir in v.lesions if value >= 0 and nadir > 0
     ]
@@ -565,7 +634,7 @@ def _pd_text(c: Criteria, v: _Visit, reference: int) -> str:
     share = f"{float(c.progression.fraction * 100):g} %"
     return (
         f"progressive disease needs any one lesion ≥ {share} above its smallest value "
-        f"(closest: {name} ≥ {v.size((1 + c.progression.fraction) * nadir)})"
+        f"(closest: {name} ≥ {v.ratio(*_times(1 + c.progression.fraction, nadir))})"
     )
 
 
@@ -578,18 +647,18 @@ def _next_scan(c: Criteria, v: _Visit) -> str:
     if not v.n_targets or v.response in (Response.PD, Response.CR):
         return ""  # after an overall CR any return is progression (Table 3, footnote a)
     nadir = min(v.nadir, v.current) if v.complete else v.nadir
-    pr_at_most = (1 - c.partial.fraction) * v.baseline
+    pr_at_most = v.ratio(*_times(1 - c.partial.fraction, v.baseline))
     if c.progression.scope is Scope.SUM:
         pd = _pd_text(c, v, nadir).removeprefix("progressive disease needs ")
         return (
             f"At the next scan: nadir {v.size(nadir)}; progressive disease needs {pd}; "
-            f"partial response needs a sum ≤ {v.size(pr_at_most)}; complete response needs "
+            f"partial response needs a sum ≤ {pr_at_most}; complete response needs "
             "every target lesion gone."
         )
     share = f"{float(c.progression.fraction * 100):g} %"
     return (
         f"At the next scan: progressive disease needs any one lesion ≥ {share} above its "
-        f"smallest value so far; partial response needs a sum ≤ {v.size(pr_at_most)}; "
+        f"smallest value so far; partial response needs a sum ≤ {pr_at_most}; "
         "complete response needs every target lesion gone."
     )
 
@@ -618,7 +687,7 @@ def _this_visit(c: Criteria, v: _Visit) -> str:
     if v.new:
         return "A new lesion means progressive disease whatever the sizes."
     pd_text = _pd_text(c, v, v.nadir)
-    pr_at_most = (1 - c.partial.fraction) * v.baseline
+    pr_at_most = v.ratio(*_times(1 - c.partial.fraction, v.baseline))
     if v.target == T_NE:
         return f"Measure {', '.join(v.missing)} to get a response; {pd_text}."
     if v.target == T_PD and rule == c.reappearance:
@@ -661,7 +730,7 @@ def _this_visit(c: Criteria, v: _Visit) -> str:
     if v.response is Response.PD:
         return pd_text
     return (
-        f"Partial response needs a sum ≤ {v.size(pr_at_most)}; it is "
+        f"Partial response needs a sum ≤ {pr_at_most}; it is "
         f"{v.size(v.current)}. {pd_text[0].upper()}{pd_text[1:]}."
     )
 
@@ -689,3 +758,19 @@ def lesion_text(lesion: LesionResult, products: bool, criteria: Criteria) -> str
         normal = not products and lesion.value < criteria.node_normal_below_mm
         extra = ", lymph node" + (" (normal size, < 10 mm)" if normal else "")
     return f"{lesion.name}: {exact_text(lesion.value, unit)} ({how}{extra})"
+
+
+_PATIENT_FIELDS: Final[dict[str, Callable[[Criteria, _Visit], str]]] = {
+    "cr_sentence": _cr_sentence,
+    "shrink": lambda c, v: _negated(v.change(v.baseline)),
+    "change": lambda c, v: v.change(v.baseline),
+    "baseline": lambda c, v: v.size(v.baseline),
+    "current": lambda c, v: v.size(v.current),
+    "nadir": lambda c, v: v.size(v.nadir),
+    "other": _other,
+    "criteria": lambda c, v: c.title,
+    "threshold": lambda c, v: f"{float(c.partial.fraction * 100):g} % shrinkage",
+    "reason": _pd_reason,
+    "missing": lambda c, v: f" ({', '.join(v.missing)} not measured)" if v.missing else "",
+}
+"""How each field of the patient sentences (:data:`remission.wording.PATIENT`) is filled."""
