@@ -23,7 +23,6 @@ SHARE = "assess_share"
 LESIONS = "assess_lesions"
 VISITS = "assess_visits"
 CRITERIA_KEY = "assess_criteria"
-PER_TIME_POINT = "assess_per_time_point"
 UNIT = "assess_unit"
 EXAMPLE = "assess_example"
 NO_SUM_HELP = (
@@ -42,7 +41,6 @@ def _install(case: cases.Case, *, assessed: bool, widgets_too: bool = True) -> N
     st.session_state.pop(SHARE, None)
     if widgets_too:
         st.session_state[CRITERIA_KEY] = case.criteria if case.criteria in CRITERIA else "basic"
-        st.session_state[PER_TIME_POINT] = case.per_time_point
         st.session_state[UNIT] = case.unit or None
     for key in (LESIONS, VISITS):
         st.session_state.pop(key, None)
@@ -66,7 +64,6 @@ def _start() -> None:
         current: cases.Case = st.session_state[CURRENT]
         st.session_state[BASE] = current
         st.session_state.setdefault(CRITERIA_KEY, current.criteria)
-        st.session_state.setdefault(PER_TIME_POINT, current.per_time_point)
         st.session_state.setdefault(UNIT, current.unit or None)
 
 
@@ -91,8 +88,7 @@ def _load_example() -> None:
         st.session_state[LINK_PROBLEM] = error
         return
     criteria = st.session_state.get(CRITERIA_KEY) or "basic"
-    hold = bool(st.session_state.get(PER_TIME_POINT))
-    _install(cases.Case(case.lesions, case.visits, case.unit, criteria, hold), assessed=True)
+    _install(cases.Case(case.lesions, case.visits, case.unit, criteria), assessed=True)
     st.session_state.pop(LINK_PROBLEM, None)
     st.query_params.pop("case", None)
 
@@ -115,10 +111,8 @@ def _lesion_columns(case: cases.Case) -> dict[str, ColumnConfig]:
     columns: dict[str, ColumnConfig] = {
         "name": st.column_config.TextColumn(
             "Lesion",
-            help="A short name such as T1. Do not use the patient's name or other identifiers. "
-            "A row left with only its suggested name (T1, T2 …) is not used.",
+            help="A short name such as T1. Do not use the patient's name or other identifiers.",
             max_chars=cases.MAX_TEXT,
-            pinned=True,
         ),
         "organ": st.column_config.TextColumn(
             "Organ", help="Where the lesion is, e.g. liver", max_chars=cases.MAX_TEXT
@@ -150,32 +144,20 @@ def _lesion_columns(case: cases.Case) -> dict[str, ColumnConfig]:
     return columns
 
 
-def _lesion_order(case: cases.Case) -> tuple[str, ...]:
-    """Name, then the sizes, then the rest: on a phone the sizes come right after the name."""
-    sizes = tuple(cases.size_column(i) for i in range(len(case.visits)))
-    return ("name", "baseline", *sizes, "role", "node", "organ")
-
-
-# The visit table's columns as shown: the day first, the one every visit needs.
-VISIT_ORDER = ("day", "label", "non_target", "new_lesions")
-
 VISIT_COLUMNS: dict[str, ColumnConfig] = {
     "label": st.column_config.TextColumn(
         "Label", help="Optional, e.g. 'Week 8'", max_chars=cases.MAX_TEXT
     ),
-    # Text, read by the form's own rules: a number column would change what was typed
-    # (-3 to 3, 2.5 to 25, 40000 to 36500) instead of saying what is allowed.
-    "day": st.column_config.TextColumn(
+    "day": st.column_config.NumberColumn(
         "Day",
-        help=f"Days after baseline (baseline is day 0): a whole number from 1 to "
-        f"{cases.MAX_DAY}. A new visit's day is suggested from the interval before it; "
-        "change it to the day of the scan.",
-        max_chars=cases.MAX_CELL,
-        pinned=True,
+        help="Days after baseline (baseline is day 0)",
+        min_value=1,
+        max_value=36500,
+        step=1,
+        format="%d",
     ),
     "non_target": st.column_config.SelectboxColumn(
         "Non-target disease",
-        width="medium",
         help="Only when the table lists non-target lesions: absent, present, unequivocal "
         "progression, or not assessed at this visit.",
         options=list(cases.NON_TARGET_CHOICES),
@@ -201,22 +183,13 @@ def _form(base: cases.Case) -> tuple[cases.Case, bool, bool, bool]:
             captions=[criteria.summary for criteria in CRITERIA.values()],
             key=CRITERIA_KEY,
         )
-        st.checkbox(
-            "Read each visit on its own (per time point, no PR hold)",
-            key=PER_TIME_POINT,
-            help="RECIST 1.1 as its Working Group's FAQ reads it keeps a partial response "
-            "until progression (100 → 70 → 80 mm: PR, PR). Some protocols read section "
-            "4.3.1 at each visit instead (80 mm: stable disease). The result names the "
-            "reading used. The other criteria have no hold, so this changes nothing there.",
-        )
         st.radio(
             "Unit of the sizes you type",
             options=["mm", "cm"],
             index=None,
             horizontal=True,
             key=UNIT,
-            help="mm is chosen for a new form; choose cm if you typed centimetres (1.5 cm "
-            "and 15 mm are the same size).",
+            help="Choose explicitly: 1.5 cm and 15 mm are the same size; the unit is never guessed.",
         )
         st.markdown("**Lesions**: one row each; add rows at the bottom of the table.")
         edited = st.data_editor(
@@ -225,7 +198,6 @@ def _form(base: cases.Case) -> tuple[cases.Case, bool, bool, bool]:
             num_rows="dynamic",
             hide_index=True,
             column_config=_lesion_columns(base),
-            column_order=_lesion_order(base),
             placeholder="",
             alt="Lesion table: one row per lesion, one size column per follow-up visit",
         )
@@ -236,7 +208,6 @@ def _form(base: cases.Case) -> tuple[cases.Case, bool, bool, bool]:
             num_rows="fixed",
             hide_index=False,
             column_config=VISIT_COLUMNS,
-            column_order=VISIT_ORDER,
             placeholder="",
             alt="Visit table: day, non-target status and new lesions at each follow-up visit",
         )
@@ -253,7 +224,6 @@ def _form(base: cases.Case) -> tuple[cases.Case, bool, bool, bool]:
         edited_visits,
         unit=st.session_state.get(UNIT),
         criteria=st.session_state.get(CRITERIA_KEY) or "basic",
-        per_time_point=bool(st.session_state.get(PER_TIME_POINT)),
     )
     return case, assess, add, remove
 
@@ -271,10 +241,8 @@ def _visit_card(series: Series) -> None:
     assessment = series.visits[shown]
     explanation = assessment.explanation
     with st.container(border=True):
-        widgets.response_banner(
-            assessment.response,
-            f"Response under {series.criteria.title} at {widgets.plain(assessment.visit)}",
-        )
+        widgets.response_banner(assessment.response, f"Response under {series.criteria.title} at")
+        st.text(assessment.visit)
         st.text(explanation.patient)
         first, second, third = st.columns(3)
         near = series.criteria.thresholds
@@ -390,12 +358,8 @@ def _results(case: cases.Case) -> None:
         "Sum of the target lesions at each visit with the response code above each point. "
         "Dashed: the most the sum may be for a partial response; dotted: the least that "
         "is progression at each visit (from the smallest sum before it). WHO 1981 judges "
-        "growth lesion by lesion, so it has no progression line on the sum. A diamond "
-        "labelled '(held)' is a response held from an earlier visit, not read from that sum."
+        "growth lesion by lesion, so it has no progression line on the sum."
     )
-    held = cases.held_note(series)
-    if held:
-        st.caption(widgets.plain(held))
     st.vega_lite_chart(
         spec=charts.lesion_chart(shown.lesions, unit),
         width="stretch",
@@ -439,7 +403,8 @@ def _share(case: cases.Case) -> None:
         st.session_state[SHARE] = token
     shared = st.session_state.get(SHARE)
     if isinstance(shared, str):
-        st.code(cases.share_url(st.context.url or "", shared), language=None, wrap_lines=True)
+        base = (st.context.url or "").split("?")[0]
+        st.code(f"{base}?case={shared}", language=None, wrap_lines=True)
         st.caption("Copy this link; the address bar shows it too.")
 
 

@@ -39,10 +39,6 @@ RESPONSE_COLOURS: Mapping[str, str] = MappingProxyType(
 )
 """Chart colours per response code (charts also label or shape each mark by its code)."""
 
-READ = "response read from the sum at this visit"
-HELD = "response held from an earlier visit (PR holds until progression, RECIST FAQ)"
-"""The sum chart's two kinds of point (its legend), from :func:`remission.case.is_held`."""
-
 
 @functools.lru_cache(maxsize=8)
 def _sum_template(unit: str) -> dict[str, Any]:
@@ -81,35 +77,12 @@ def _sum_template(unit: str) -> dict[str, Any]:
         alt.Tooltip("visit:N", title="Visit"),
         alt.Tooltip("day:Q", title="Day"),
         alt.Tooltip("sum:Q", title=unit, format=".1f"),
-        alt.Tooltip("label:N", title="Response"),
+        alt.Tooltip("response:N", title="Response"),
     ]
-    line = (
+    sums = (
         alt.Chart(alt.NamedData("points"))
-        .mark_line(color="#424242")
-        .encode(x=x, y=alt.Y("sum:Q", title=y_title))
-    )
-    # The point's shape says whether the visit's sum decided its response or the
-    # criteria held a response from an earlier visit (RECIST FAQ: PR holds until PD).
-    points = (
-        alt.Chart(alt.NamedData("points"))
-        .transform_calculate(reading=f"datum.held ? '{HELD}' : '{READ}'")
-        .mark_point(size=90, filled=True, opacity=1)
-        .encode(
-            x=x,
-            y=alt.Y("sum:Q", title=y_title),
-            shape=alt.Shape(
-                "reading:N",
-                title="Point",
-                scale=alt.Scale(domain=[READ, HELD], range=["circle", "diamond"]),
-                legend=alt.Legend(orient="bottom", columns=1, labelLimit=400),
-            ),
-            color=alt.Color(
-                "reading:N",
-                scale=alt.Scale(domain=[READ, HELD], range=["#424242", "#6a1b9a"]),
-                legend=None,
-            ),
-            tooltip=tooltip,
-        )
+        .mark_line(point=alt.OverlayMarkDef(size=70, filled=True), color="#424242")
+        .encode(x=x, y=alt.Y("sum:Q", title=y_title), tooltip=tooltip)
     )
     labels = (
         alt.Chart(alt.NamedData("points"))
@@ -117,7 +90,7 @@ def _sum_template(unit: str) -> dict[str, Any]:
         .encode(
             x=x,
             y="sum:Q",
-            text="label:N",
+            text="response:N",
             color=alt.Color(
                 "response:N",
                 scale=alt.Scale(
@@ -128,8 +101,8 @@ def _sum_template(unit: str) -> dict[str, Any]:
         )
     )
     chart = (
-        alt.layer(thresholds, line, points, labels)
-        .resolve_scale(color="independent", strokeDash="independent", shape="independent")
+        alt.layer(thresholds, sums, labels)
+        .resolve_scale(color="independent", strokeDash="independent")
         .properties(height=320)
     )
     spec: dict[str, Any] = chart.to_dict()
@@ -192,9 +165,8 @@ def sum_chart(points: pd.DataFrame, lines: pd.DataFrame, unit: str) -> dict[str,
 
     ``points`` and ``lines`` come from :func:`remission.case.sum_points` and
     :func:`remission.case.threshold_lines`; each point is labelled with its response
-    code ("PR (held)" for a response held from an earlier visit, also drawn as a
-    diamond and named in the legend), and the two thresholds differ in dash pattern as
-    well as colour. Show it with ``st.vega_lite_chart(spec=...)``.
+    code, and the two thresholds differ in dash pattern as well as colour. Show it with
+    ``st.vega_lite_chart(spec=...)``.
     """
     filled: dict[str, Any] = _fill(
         _sum_template(unit), {"points": _records(points), "lines": _records(lines)}
@@ -260,11 +232,7 @@ def waterfall_chart(best: pd.DataFrame, lines: pd.DataFrame) -> alt.LayerChart |
         .mark_bar()
         .encode(
             x=alt.X("patient:N", sort="-y", title="Patient", axis=alt.Axis(labelAngle=-60)),
-            y=alt.Y(
-                "best_pct_change:Q",
-                # Two lines: one would be longer than the chart is tall, and cut.
-                title=["Best change of the sum", "from baseline (%)"],
-            ),
+            y=alt.Y("best_pct_change:Q", title="Best change of the sum from baseline (%)"),
             color=_response_colour("Best overall response"),
             tooltip=[
                 alt.Tooltip("patient:N", title="Patient"),

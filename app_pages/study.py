@@ -224,10 +224,7 @@ progress.progress(35, text="Classifying every visit…")
 visits = classify_frame(table, criteria=criteria)
 progress.progress(70, text="Finding each patient's best overall response…")
 best = best_response_frame(table, criteria=criteria)
-classified = len(table.patients)
-progress.progress(
-    100, text=f"Done: {classified} patient{'' if classified == 1 else 's'} classified."
-)
+progress.progress(100, text=f"Done: {len(table.patients)} patients classified.")
 
 if table.problems:
     _show_left_out(table.problems, len(table.excluded), "the file", "patient")

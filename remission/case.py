@@ -49,7 +49,6 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from typing import Final
-from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 import pandas as pd
@@ -64,7 +63,6 @@ from remission.criteria import (
     Row,
     Scope,
     get_criteria,
-    per_time_point,
 )
 from remission.engine import Assessment, Series, classify_series
 from remission.errors import InvalidInput, Problem, Problems
@@ -97,16 +95,12 @@ __all__ = [
     "encode",
     "from_long",
     "from_tables",
-    "held_note",
-    "is_held",
-    "lesion_name",
     "lesion_points",
     "patients",
     "percent_thresholds",
     "result_csv",
     "result_frame",
     "result_json",
-    "share_url",
     "shown_percents",
     "size_column",
     "sum_points",
@@ -114,7 +108,6 @@ __all__ = [
     "threshold_lines",
     "to_tables",
     "to_visits",
-    "visit_day",
     "visit_name",
     "visit_table",
 ]
@@ -138,14 +131,6 @@ MAX_LINK_CHARS: Final = 8000
 MAX_JSON_BYTES: Final = 200_000
 """Most bytes a share-link token may inflate to (a guard against compression bombs)."""
 LINK_VERSION: Final = 1
-MAX_DAY: Final = 36500
-"""Latest follow-up day accepted (100 years after baseline: anything later is a typing error)."""
-FIRST_VISIT_DAY: Final = 56
-"""The day suggested for the first follow-up visit of a blank form: 8 weeks, the usual
-interval between scans in RECIST 1.1 trials ("every 6-8 weeks", section 4.6.1). It is a
-suggestion typed into the form, which the user changes to the real day."""
-DEFAULT_UNIT: Final = "mm"
-"""The unit preselected on a blank form (radiology reports give millimetres)."""
 
 LESION_COLUMNS: Final = ("name", "organ", "node", "role", "baseline")
 """The lesion table's fixed columns; one size column per visit follows (:func:`size_column`)."""
@@ -158,8 +143,6 @@ _SPLIT = re.compile(r"[0-9.]\s*\+")
 _MERGED = re.compile(r"^\s*merged\s+(?:into|with)\s+(?P<name>.+?)\s*$", re.IGNORECASE)
 _LINK_CHARS = re.compile(r"[A-Za-z0-9_-]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_SUGGESTED_NAME = re.compile(r"T[0-9]+")
-_WHOLE = re.compile(r"^\s*[+-]?[0-9]+\s*$")
 
 
 class Role(StrEnum):
@@ -189,21 +172,13 @@ class LesionEntry:
     sizes: tuple[str, ...] = ()
 
     def is_blank(self) -> bool:
-        """True for a row with nothing typed in it but maybe a suggested name (ignored).
-
-        A blank form names its rows T1, T2 … (:func:`lesion_name`); a row left with only
-        such a name and no organ or size is an unused row, not a lesion without sizes.
+        """True for a row with nothing typed in it (such rows are ignored).
 
         Examples:
             >>> LesionEntry().is_blank(), LesionEntry(name="T1").is_blank()
-            (True, True)
-            >>> LesionEntry(name="liver 1").is_blank(), LesionEntry("T1", baseline="5").is_blank()
-            (False, False)
+            (True, False)
         """
-        name = self.name.strip()
-        if name and not _SUGGESTED_NAME.fullmatch(name):
-            return False
-        return not any(text.strip() for text in (self.organ, self.baseline, *self.sizes))
+        return not any(text.strip() for text in (self.name, self.organ, self.baseline, *self.sizes))
 
 
 @dataclass(frozen=True)
@@ -216,8 +191,8 @@ class VisitEntry:
 
     label: str = ""
     day: int | str | None = None
-    """Days after baseline; ``None`` when blank; text when what was typed is not written
-    as a plain whole number (``"2.5"``, ``"056"``): kept as typed, read by :func:`visit_day`."""
+    """Days after baseline; ``None`` when blank; text when what was typed is not a whole
+    number (kept so the message can quote it)."""
     non_target: str = ""
     new_lesions: bool = False
 
@@ -235,61 +210,33 @@ class Case:
     unit: str = ""
     criteria: str = "basic"
 
-    per_time_point: bool = False
-    """Read each visit on its own: no PR hold (see :func:`remission.criteria.per_time_point`)."""
-
     @classmethod
     def blank(cls, rows: int = 3, visits: int = 1) -> Case:
-        """A new form: rows named T1, T2 …, unit mm, and suggested visit days (all editable).
-
-        The suggestions spare a first Assess three errors at once (no unit, no names, no
-        day); every one of them is typed into the form, where the user can change it.
+        """An empty form with a few blank lesion rows and follow-up visits.
 
         Examples:
             >>> blank = Case.blank()
-            >>> [row.name for row in blank.lesions], blank.unit, blank.visits[0].day
-            (['T1', 'T2', 'T3'], 'mm', 56)
-            >>> [visit.day for visit in Case.blank(visits=3).visits]
-            [56, 112, 168]
+            >>> len(blank.lesions), len(blank.visits), blank.unit
+            (3, 1, '')
         """
-        case = cls(
-            lesions=tuple(LesionEntry(name=lesion_name(i)) for i in range(rows)),
-            unit=DEFAULT_UNIT,
+        return cls(
+            lesions=tuple(LesionEntry(sizes=("",) * visits) for _ in range(rows)),
+            visits=tuple(VisitEntry() for _ in range(visits)),
         )
-        for _ in range(visits):
-            case = case.with_visit()
-        return case
 
     def with_visit(self) -> Case:
-        """The same case with one more follow-up visit at the end, its day suggested.
-
-        The suggested day keeps the interval between the last two visits (or, after one
-        visit, the time from baseline to it); it is left empty when the last day is not
-        a whole number yet.
+        """The same case with one more (empty) follow-up visit at the end.
 
         Examples:
             >>> case = Case.blank(rows=1, visits=1).with_visit()
-            >>> len(case.visits), case.lesions[0].sizes, case.visits[1].day
-            (2, ('', ''), 112)
-            >>> Case(visits=(VisitEntry(day=28), VisitEntry(day=42))).with_visit().visits[2].day
-            56
+            >>> len(case.visits), case.lesions[0].sizes
+            (2, ('', ''))
         """
         return replace(
             self,
             lesions=tuple(replace(row, sizes=(*row.sizes, "")) for row in self.lesions),
-            visits=(*self.visits, VisitEntry(day=self._next_day())),
+            visits=(*self.visits, VisitEntry()),
         )
-
-    def _next_day(self) -> int | None:
-        days = [visit_day(visit) for visit in self.visits]
-        if not days:
-            return FIRST_VISIT_DAY
-        last = days[-1]
-        before = days[-2] if len(days) > 1 else 0
-        if last is None or before is None or not 0 <= before < last:
-            return None
-        suggested = last + (last - before)
-        return suggested if suggested <= MAX_DAY else None
 
     def without_last_visit(self) -> Case:
         """The same case without its last follow-up visit (its size column goes too).
@@ -308,37 +255,6 @@ class Case:
 # --------------------------------------------------------------------------- names
 
 
-def lesion_name(index: int) -> str:
-    """The name suggested for the lesion in row ``index`` (from 0): T1, T2 and so on.
-
-    Examples:
-        >>> lesion_name(0), lesion_name(9)
-        ('T1', 'T10')
-    """
-    return f"T{index + 1}"
-
-
-def visit_day(entry: VisitEntry) -> int | None:
-    """The visit's day as a whole number, or ``None`` when blank or not a whole number.
-
-    What was typed is kept in the entry as typed; this only reads it (``"056"`` is day
-    56; ``"2.5"`` and ``"-"`` are not days). Whether the day is allowed is checked by
-    :func:`to_visits`.
-
-    Examples:
-        >>> [visit_day(VisitEntry(day=d)) for d in (56, "056", " 7 ", "2.5", "", None, "-3")]
-        [56, 56, 7, None, None, None, -3]
-    """
-    day = entry.day
-    if isinstance(day, bool):
-        return None
-    if isinstance(day, int):
-        return day
-    if isinstance(day, str) and _WHOLE.match(day) and len(day.strip()) <= 12:
-        return int(day.strip())
-    return None
-
-
 def visit_name(entry: VisitEntry, index: int) -> str:
     """How a follow-up visit is named in messages and tables: label (or "Visit n") and day.
 
@@ -351,8 +267,7 @@ def visit_name(entry: VisitEntry, index: int) -> str:
         'Week 8'
     """
     label = entry.label.strip() or f"Visit {index + 1}"
-    day = visit_day(entry)
-    return f"{label} (day {day})" if day is not None and 0 < day <= MAX_DAY else label
+    return f"{label} (day {entry.day})" if isinstance(entry.day, int) else label
 
 
 def size_column(index: int) -> str:
@@ -498,13 +413,6 @@ def _limits(case: Case, problems: Problems) -> None:
                 )
     for index, visit in enumerate(case.visits):
         _text_limits(visit.label, f"Visit {index + 1}", "label", problems)
-        if isinstance(visit.day, str) and len(visit.day) > MAX_CELL:
-            problems.add(
-                f"Visit {index + 1}",
-                "day",
-                f"is {len(visit.day)} characters long; at most {MAX_CELL} are allowed",
-                f"enter the days after baseline as a whole number from 1 to {MAX_DAY}",
-            )
 
 
 def _text_limits(text: str, where: str, field_name: str, problems: Problems) -> None:
@@ -594,7 +502,7 @@ def to_visits(case: Case) -> list[Visit]:
     )
     visits = [
         Visit(
-            day=visit_day(entry) or 0,
+            day=entry.day if isinstance(entry.day, int) else 0,
             targets=sizes,
             non_target=status,
             new_lesions=entry.new_lesions,
@@ -618,7 +526,7 @@ def _roles(rows: Sequence[tuple[int, LesionEntry]], problems: Problems) -> list[
                 f"row {index}",
                 "lesion name",
                 "is empty",
-                f"give the lesion a name (e.g. {lesion_name(index - 1)}), or clear the whole row",
+                "give the lesion a name (e.g. T1), or clear the whole row",
             )
         elif name.casefold() in seen:
             problems.add(
@@ -685,9 +593,7 @@ def _targets(
                 f"has {len(row.sizes)} follow-up cells for {len(names)} visits",
                 "give one size cell per visit",
             )
-        found = len(problems.items)
         cell = _read_cell(row.baseline, unit, problems, f"{where} at baseline")
-        _baseline_hints(problems, found)
         if cell.kind == "blank":
             problems.add(
                 f"{where} at baseline",
@@ -737,32 +643,8 @@ def _targets(
     return baseline_targets, follow_ups
 
 
-BASELINE_SIZE_FIX: Final = (
-    "enter the size measured at baseline (more than 0), or remove the lesion if it was not there"
-)
-"""The fix for a baseline size below 0 mm: a target must be present at baseline, so the
-core's advice for a follow-up ("enter 0 for a lesion that has gone") does not apply."""
-
-
-def _baseline_hints(problems: Problems, since: int) -> None:
-    """Reword fixes, recorded since ``since``, that would ask for 0 at baseline.
-
-    The size grammar is shared with follow-up cells, where 0 means the lesion has gone;
-    at baseline 0 is refused, so a hint to enter it would send the user in a circle.
-    """
-    for position in range(since, len(problems.items)):
-        problem = problems.items[position]
-        if problem.fix.startswith("enter 0 for a lesion that has"):
-            problems.items[position] = replace(problem, fix=BASELINE_SIZE_FIX)
-        elif problem.fix.startswith("enter 0 if the lesion has gone, or both"):
-            problems.items[position] = replace(problem, fix="enter both of its diameters")
-
-
 def _visit_days(visits: Sequence[VisitEntry], problems: Problems) -> list[str]:
-    """Check the days (whole, 1 to :data:`MAX_DAY`, in order); return each visit's name.
-
-    A refused day is quoted as typed, with the visit it belongs to and the days allowed.
-    """
+    """Check the days (whole, after baseline, in order); return each visit's name."""
     if not visits:
         problems.add(
             "visits",
@@ -770,44 +652,33 @@ def _visit_days(visits: Sequence[VisitEntry], problems: Problems) -> list[str]:
             "there is no follow-up visit",
             "add a visit and enter its day and the sizes measured then",
         )
-    allowed = f"enter the days after baseline (day 0) as a whole number from 1 to {MAX_DAY}"
     previous: int | None = None
     for index, visit in enumerate(visits):
         where = visit_name(visit, index)
-        typed = "" if visit.day is None else str(visit.day).strip()
-        day = visit_day(visit)
-        if not typed:
-            problems.add(where, "day", "is empty", f"{allowed}, e.g. 56")
-            continue
-        if day is None:
-            problems.add(
-                where, "day", f"'{typed}' is not a whole number of days", f"{allowed}, e.g. 56"
-            )
-            continue
-        if day < 0:
-            problems.add(where, "day", f"'{typed}' is before baseline", allowed)
-            continue
-        if day == 0:
+        if visit.day is None:
             problems.add(
                 where,
                 "day",
-                "'0' is the baseline's day; a follow-up visit comes after it",
-                allowed,
+                "is missing",
+                "enter the day of the visit, counted from baseline (day 0)",
             )
             continue
-        if day > MAX_DAY:
-            problems.add(
-                where, "day", f"'{typed}' is more than {MAX_DAY} days (100 years)", allowed
-            )
-            continue
-        if previous is not None and day <= previous:
+        if isinstance(visit.day, bool) or not isinstance(visit.day, int) or visit.day < 1:
             problems.add(
                 where,
                 "day",
-                f"day {day} is not after the previous visit (day {previous})",
+                f"{visit.day!r} is not a whole number of days after baseline",
+                "enter the days after baseline (day 0) as a whole number, e.g. 56",
+            )
+            continue
+        if previous is not None and visit.day <= previous:
+            problems.add(
+                where,
+                "day",
+                f"day {visit.day} is not after the previous visit (day {previous})",
                 "list visits in time order, each on a later day",
             )
-        previous = day
+        previous = visit.day
     return [visit_name(visit, index) for index, visit in enumerate(visits)]
 
 
@@ -857,11 +728,7 @@ def assess(case: Case, criteria: str | Criteria | None = None) -> Series:
     Raises:
         InvalidInput: when the form has problems (see :func:`to_visits`).
     """
-    visits = to_visits(case)  # first: it reports every problem, the criteria's too
-    chosen = get_criteria(criteria or case.criteria)
-    if case.per_time_point:
-        chosen = per_time_point(chosen)
-    return classify_series(visits, criteria=chosen, unit=Unit.MM)
+    return classify_series(to_visits(case), criteria=criteria or case.criteria, unit=Unit.MM)
 
 
 def best_response_visits(series: Series) -> tuple[str | None, str | None]:
@@ -971,10 +838,8 @@ def compare_table(case: Case) -> pd.DataFrame:
     """
     visits = to_visits(case)
     rows: list[dict[str, object]] = []
-    for criteria in CRITERIA.values():
-        if case.per_time_point:
-            criteria = per_time_point(criteria)  # noqa: PLW2901 - the set as the form reads it
-        series = classify_series(visits, criteria=criteria, unit=Unit.MM)
+    for name, criteria in CRITERIA.items():
+        series = classify_series(visits, criteria=name, unit=Unit.MM)
         row: dict[str, object] = {"Criteria": criteria.title}
         for assessment in series.visits:
             row[assessment.visit] = assessment.response.value
@@ -991,68 +856,16 @@ def compare_table(case: Case) -> pd.DataFrame:
 # --------------------------------------------------------------------------- charts
 
 
-HELD_NOTE: Final = "held from an earlier visit"
-"""How the chart and its caption name a response kept by the criteria's PR hold."""
-
-
-def is_held(assessment: Assessment) -> bool:
-    """True when the visit's response is one held from an earlier visit (no new reading).
-
-    RECIST 1.1 as its FAQ reads it keeps a partial response until progression, so a
-    sum above the partial-response line can still be PR; the chart marks such a point
-    as held rather than let it look like a reading of that sum.
-
-    Examples:
-        >>> case = Case((LesionEntry("T1", baseline="100", sizes=("70", "80")),),
-        ...             (VisitEntry(day=56), VisitEntry(day=112)), "mm", "recist1.1")
-        >>> [is_held(a) for a in assess(case).visits]
-        [False, True]
-        >>> [is_held(a) for a in assess(replace(case, per_time_point=True)).visits]
-        [False, False]
-    """
-    hold = assessment.criteria.holds_response
-    return hold is not None and assessment.rule == hold
-
-
-def held_note(series: Series) -> str:
-    """A sentence naming the visits whose response is held, for the chart's caption ("" if none).
-
-    Examples:
-        >>> case = Case((LesionEntry("T1", baseline="100", sizes=("70", "80")),),
-        ...             (VisitEntry(day=56), VisitEntry("Week 16", 112)), "mm", "recist1.1")
-        >>> print(held_note(assess(case)))
-        Held: Week 16 (day 112) is PR (held) although its sum is above the partial-response line: under RECIST 1.1 a partial response holds until progression (RECIST Working Group FAQ, 'Managing PR when TP measurements change slightly over time' (100 → 70 → 70 → 80 → 80 mm: PR at every time point)). The point is a diamond; tick "Read each visit on its own" in the form for the per-time-point reading.
-        >>> held_note(assess(replace(case, per_time_point=True)))
-        ''
-    """
-    held = [a for a in series.visits if is_held(a)]
-    if not held:
-        return ""
-    hold = series.criteria.holds_response
-    names = ", ".join(f"{a.visit} is {a.response.value} (held)" for a in held)
-    verb = "although its sum is" if len(held) == 1 else "although their sums are"
-    return (
-        f"Held: {names} {verb} above the partial-response line: under {series.criteria.title} "
-        f"a partial response holds until progression ({hold.citation if hold else ''}). "
-        'The point is a diamond; tick "Read each visit on its own" in the form for the '
-        "per-time-point reading."
-    )
-
-
 def sum_points(series: Series) -> pd.DataFrame:
     """The sum of the target lesions at baseline and at each visit, for the chart.
 
-    ``complete`` is false when a lesion was not assessed (the sum is then partial);
-    ``held`` is true for a response the criteria hold from an earlier visit
-    (:func:`is_held`), and ``label`` is what the chart writes above the point.
+    ``complete`` is false when a lesion was not assessed (the sum is then partial).
 
     Examples:
-        >>> case = Case((LesionEntry("T1", baseline="100", sizes=("70", "80")),),
-        ...             (VisitEntry(day=56), VisitEntry(day=112)), "mm", "recist1.1")
-        >>> sum_points(assess(case))[["day", "sum", "response", "held", "label"]].values.tolist()
-        [[0, 100.0, 'baseline', False, 'baseline'], [56, 70.0, 'PR', False, 'PR'], [112, 80.0, 'PR', True, 'PR (held)']]
+        >>> case = Case((LesionEntry("T1", baseline="50", sizes=("20",)),), (VisitEntry(day=56),), "mm")
+        >>> sum_points(assess(case))[["day", "sum", "response"]].values.tolist()
+        [[0, 50.0, 'baseline'], [56, 20.0, 'PR']]
     """
-    columns = ["visit", "day", "sum", "unit", "response", "complete", "held", "label"]
     rows: list[dict[str, object]] = []
     if series.baseline is not None and series.visits:
         unit = series.visits[0].unit
@@ -1064,8 +877,6 @@ def sum_points(series: Series) -> pd.DataFrame:
                 "unit": unit,
                 "response": "baseline",
                 "complete": True,
-                "held": False,
-                "label": "baseline",
             }
         )
         rows.extend(
@@ -1076,12 +887,10 @@ def sum_points(series: Series) -> pd.DataFrame:
                 "unit": a.unit,
                 "response": a.response.value,
                 "complete": a.all_assessed,
-                "held": is_held(a),
-                "label": f"{a.response.value} (held)" if is_held(a) else a.response.value,
             }
             for a in series.visits
         )
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=["visit", "day", "sum", "unit", "response", "complete"])
 
 
 def _pd_at_least(criteria: Criteria, assessment: Assessment) -> Fraction | None:
@@ -1361,7 +1170,7 @@ def to_tables(case: Case) -> tuple[pd.DataFrame, pd.DataFrame]:
         [
             {
                 "label": visit.label,
-                "day": "" if visit.day is None else str(visit.day),
+                "day": visit.day if isinstance(visit.day, int) else None,
                 "non_target": visit.non_target or None,
                 "new_lesions": visit.new_lesions,
             }
@@ -1369,7 +1178,7 @@ def to_tables(case: Case) -> tuple[pd.DataFrame, pd.DataFrame]:
         ],
         columns=list(VISIT_COLUMNS),
     )
-    visits["day"] = visits["day"].astype("object")  # text: kept as typed (visit_day reads it)
+    visits["day"] = visits["day"].astype("Int64")
     visits["label"] = visits["label"].astype("object")
     visits["non_target"] = visits["non_target"].astype("object")
     visits["new_lesions"] = visits["new_lesions"].astype("bool")
@@ -1401,32 +1210,21 @@ def _flag(value: object) -> bool:
 
 
 def _day(value: object) -> int | str | None:
-    """A day cell as typed: ``None`` when blank, a whole number written plainly, else text.
-
-    Nothing is rounded or clipped: ``"2.5"``, ``"-3"``, ``"40000"`` and ``"0"`` stay what
-    they are, for :func:`to_visits` to refuse with the days allowed.
-
-    Examples:
-        >>> [_day(v) for v in ("56", " 56 ", "056", "2.5", "-3", "", None, 7.0, 7.5)]
-        [56, 56, '056', '2.5', -3, None, None, 7, '7.5']
-    """
-    if isinstance(value, float) and value.is_integer():
-        return int(value)  # an older share link or a numeric column
+    """A day cell: a whole number, ``None`` when blank, else the text (refused later)."""
     text = _text(value)
     if not text:
         return None
-    if _WHOLE.match(text) and str(int(text)) == text:
-        return int(text)
-    return text
+    try:
+        number_ = Decimal(text)
+    except ArithmeticError:
+        return text
+    if not number_.is_finite() or number_ != number_.to_integral_value():
+        return text
+    return int(number_)
 
 
 def from_tables(
-    lesions: pd.DataFrame,
-    visits: pd.DataFrame,
-    *,
-    unit: str | None,
-    criteria: str,
-    per_time_point: bool = False,
+    lesions: pd.DataFrame, visits: pd.DataFrame, *, unit: str | None, criteria: str
 ) -> Case:
     """The case behind the form's two edited tables (the inverse of :func:`to_tables`).
 
@@ -1458,7 +1256,7 @@ def from_tables(
         )
         for row in lesions.to_dict("records")
     )
-    return Case(rows, entries, unit or "", criteria, per_time_point)
+    return Case(rows, entries, unit or "", criteria)
 
 
 # --------------------------------------------------------------------------- from a study
@@ -1566,7 +1364,6 @@ def from_long(table: pd.DataFrame, patient: str, *, criteria: str = "basic") -> 
 
 
 def _payload(case: Case) -> dict[str, object]:
-    extra: dict[str, object] = {"p": 1} if case.per_time_point else {}
     return {
         "v": LINK_VERSION,
         "c": case.criteria,
@@ -1575,8 +1372,10 @@ def _payload(case: Case) -> dict[str, object]:
             [row.name, row.organ, int(row.node), row.role, row.baseline, list(row.sizes)]
             for row in case.lesions
         ],
-        "V": [[v.label, v.day, v.non_target, int(v.new_lesions)] for v in case.visits],
-        **extra,
+        "V": [
+            [v.label, v.day if isinstance(v.day, int) else None, v.non_target, int(v.new_lesions)]
+            for v in case.visits
+        ],
     }
 
 
@@ -1609,24 +1408,6 @@ def encode(case: Case) -> str:
             ]
         )
     return token
-
-
-def share_url(page_url: str, token: str) -> str:
-    """The share link: the page's address (without its query) and ``?case=`` the token.
-
-    An address with no path gets its "/" (``http://host:8501/?case=…``), as browsers
-    write it; without it the link reads as a malformed host to some mail programs.
-
-    Examples:
-        >>> share_url("http://127.0.0.1:8501", "abc")
-        'http://127.0.0.1:8501/?case=abc'
-        >>> share_url("http://127.0.0.1:8501/?case=old#result", "abc")
-        'http://127.0.0.1:8501/?case=abc'
-        >>> share_url("https://example.org/remission", "abc")
-        'https://example.org/remission?case=abc'
-    """
-    parts = urlsplit(page_url)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", f"case={token}", ""))
 
 
 def _link_problem(message: str) -> InvalidInput:
@@ -1706,9 +1487,8 @@ def _bit(value: object, what: str) -> bool:
 
 
 def _case_from_payload(data: object) -> Case:
-    if not isinstance(data, dict) or set(data) - {"p"} != {"v", "c", "u", "L", "V"}:
+    if not isinstance(data, dict) or set(data) != {"v", "c", "u", "L", "V"}:
         raise _link_problem("is not a remission case")
-    per_time_point = _bit(data.get("p", 0), "per-time-point flag")
     if data["v"] != LINK_VERSION or isinstance(data["v"], bool):
         raise _link_problem(f"has version {data['v']!r}; this app reads version {LINK_VERSION}")
     criteria = _string(data["c"], 20, "criteria")
@@ -1727,10 +1507,8 @@ def _case_from_payload(data: object) -> Case:
         if not isinstance(item, list) or len(item) != 4:
             raise _link_problem("has a visit that is not [label, day, status, new]")
         label, day, status, new = item
-        if isinstance(day, str):
-            day = _string(day, MAX_CELL, "visit day")  # as typed, refused when assessed
-        elif day is not None and (
-            isinstance(day, bool) or not isinstance(day, int) or not -100_000 <= day <= 100_000
+        if day is not None and (
+            isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= 100_000
         ):
             raise _link_problem("has a visit day that is not a whole number of days")
         status = _string(status, 20, "non-target status")
@@ -1763,7 +1541,7 @@ def _case_from_payload(data: object) -> Case:
                 tuple(_string(size, MAX_CELL, "size") for size in sizes),
             )
         )
-    return Case(tuple(rows), tuple(entries), unit, criteria, per_time_point)
+    return Case(tuple(rows), tuple(entries), unit, criteria)
 
 
 # --------------------------------------------------------------------------- exports
@@ -1901,26 +1679,6 @@ def _cite(paper: Paper) -> str:
     return str(paper)
 
 
-def _described(row: LesionEntry) -> list[str]:
-    """A lesion's role, "lymph node" and organ, each said once.
-
-    Examples:
-        >>> _described(LesionEntry("LN1", "lymph node", True))
-        ['target', 'lymph node']
-        >>> _described(LesionEntry("N2", "Axillary lymph nodes", True, "non-target"))
-        ['non-target', 'Axillary lymph nodes']
-        >>> _described(LesionEntry("T1", "liver"))
-        ['target', 'liver']
-    """
-    organ = row.organ.strip()
-    parts = [row.role]
-    if row.node and "lymph node" not in organ.lower():
-        parts.append("lymph node")
-    if organ:
-        parts.append(organ)
-    return parts
-
-
 def summary_text(case: Case, series: Series, width: int = 88) -> str:
     """A printable one-page summary, in plain text (no markup to misread).
 
@@ -1946,7 +1704,9 @@ def summary_text(case: Case, series: Series, width: int = 88) -> str:
     for row in case.lesions:
         if row.is_blank():
             continue
-        kind = ", ".join(_described(row))
+        kind = (
+            f"{row.role}{', lymph node' if row.node else ''}{', ' + row.organ if row.organ else ''}"
+        )
         sizes = ", ".join(
             f"{visit_name(visit, i)}: {size or '—'}"
             for i, (visit, size) in enumerate(zip(case.visits, row.sizes, strict=False))

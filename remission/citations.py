@@ -125,16 +125,10 @@ RECIST_FAQ = Paper(
 )
 FOUNDING_DOCUMENT = Paper(
     short="remission founding document",
-    authors="The remission project",
-    title="Life in Breast Cancer Remission",
-    journal="The project's founding document, on complete and partial remission",
+    authors="remission project",
+    title="Life in breast cancer remission",
+    journal="project founding document (complete and partial remission)",
 )
-"""The document the project started from; its 50 % rule is the ``basic`` criteria.
-
-Examples:
-    >>> print(FOUNDING_DOCUMENT)
-    The remission project. Life in Breast Cancer Remission. The project's founding document, on complete and partial remission.
-"""
 
 PAPERS: tuple[Paper, ...] = (
     MILLER_1981,

@@ -32,7 +32,7 @@ from typing import IO, Final
 import pandas as pd
 
 from remission import cdisc, examples
-from remission.criteria import CRITERIA, Criteria, get_criteria, per_time_point
+from remission.criteria import CRITERIA, get_criteria
 from remission.errors import InvalidInput, Problem, one_line
 from remission.export import Format, to_json, to_safe_csv
 from remission.frame import best_response_frame, classify_frame
@@ -169,21 +169,6 @@ def _series_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="let one SD lie between a PR and its confirmation (admiralonco's accept_sd)",
     )
-
-
-def _reading_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--per-time-point",
-        action="store_true",
-        help="read each visit on its own: no PR hold (RECIST 1.1 section 4.3.1 per time "
-        "point; by default a PR holds until progression, as the RECIST FAQ reads it); "
-        "the explanations name the reading",
-    )
-
-
-def _reading(args: argparse.Namespace, name: str) -> str | Criteria:
-    """The criteria set as the command line asks for it read."""
-    return per_time_point(name) if args.per_time_point else name
 
 
 def _series_kwargs(args: argparse.Namespace) -> dict[str, object]:
@@ -363,7 +348,6 @@ def _assess_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="one row per patient: best overall response (RECIST 1.1 section 4.4.3)",
     )
-    _reading_option(parser)
     _series_options(parser)
     _output_options(parser)
 
@@ -375,11 +359,10 @@ def _assess(args: argparse.Namespace, streams: Streams) -> int:
 def _classify(table: Table, args: argparse.Namespace, streams: Streams) -> int:
     """Classify every visit (or, with --best, patient) of the table and write the result."""
     options = _series_kwargs(args)
-    criteria = _reading(args, args.criteria)
     if args.best:
-        frame = best_response_frame(table, criteria=criteria, **options)  # type: ignore[arg-type]
+        frame = best_response_frame(table, criteria=args.criteria, **options)  # type: ignore[arg-type]
     else:
-        frame = classify_frame(table, criteria=criteria, **options)  # type: ignore[arg-type]
+        frame = classify_frame(table, criteria=args.criteria, **options)  # type: ignore[arg-type]
     _write(frame, args, streams)
     return 1 if _had_problems(table) else 0
 
@@ -389,7 +372,6 @@ def _compare_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--best", action="store_true", help="best overall response per patient, side by side"
     )
-    _reading_option(parser)
     _series_options(parser)
     _output_options(parser)
 
@@ -399,13 +381,12 @@ def _compare(args: argparse.Namespace, streams: Streams) -> int:
     options = _series_kwargs(args)
     frames = []
     for name in CRITERIA:
-        criteria = _reading(args, name)
         if args.best:
-            frame = best_response_frame(table, criteria=criteria, **options)  # type: ignore[arg-type]
+            frame = best_response_frame(table, criteria=name, **options)  # type: ignore[arg-type]
             keys = ["patient"]
             picked = frame[[*keys, "best_response"]].rename(columns={"best_response": name})
         else:
-            frame = classify_frame(table, criteria=criteria, **options)  # type: ignore[arg-type]
+            frame = classify_frame(table, criteria=name, **options)  # type: ignore[arg-type]
             keys = ["patient", "visit", "day"]
             picked = frame[[*keys, "response"]].rename(columns={"response": name})
         frames.append(picked.set_index(keys))

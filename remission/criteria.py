@@ -823,27 +823,3 @@ def get_criteria(criteria: str | Criteria) -> Criteria:
             ]
         )
     return found
-
-
-def per_time_point(criteria: str | Criteria) -> Criteria:
-    """The criteria read per time point: each visit on its own, with no PR hold.
-
-    RECIST 1.1 as the RECIST Working Group's FAQ reads it keeps a partial response until
-    progression (100 → 70 → 80 mm is PR, PR); a protocol that reads section 4.3.1 at
-    each time point calls 80 mm stable disease. This is that reading, titled so that
-    every result names it. Criteria without a hold come back unchanged.
-
-    Examples:
-        >>> strict = per_time_point("recist1.1")
-        >>> strict.title, strict.holds_response is None
-        ('RECIST 1.1 (per time point, no PR hold)', True)
-        >>> per_time_point("who") is get_criteria("who")
-        True
-    """
-    from dataclasses import replace  # noqa: PLC0415 - only this function copies a set
-
-    chosen = get_criteria(criteria)
-    if chosen.holds_response is None:
-        return chosen
-    title = f"{chosen.title} (per time point, no PR hold)"
-    return replace(chosen, holds_response=None, title=title)

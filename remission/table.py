@@ -541,14 +541,12 @@ def _read_ragged(text: str) -> tuple[pd.DataFrame, Int64]:
                     )
                 ]
             )
-        start = reader.line_num + 1  # a quoted cell may run over lines: name the first
         for read in reader:
             fields = read
             if len(read) > len(header):
                 fields = [*read[: len(header) - 1], f"{_RAGGED}{len(read)}"]
             rows.append(fields + [""] * (len(header) - len(fields)))
-            lines.append(start)
-            start = reader.line_num + 1
+            lines.append(reader.line_num)
     except csv.Error as error:
         raise InvalidInput(
             [

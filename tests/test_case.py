@@ -376,7 +376,7 @@ def test_every_problem_is_reported_at_once() -> None:
     )
     found = problems(case)
     assert "form, unit: no unit was chosen. Fix: choose mm or cm for the sizes you typed." in found
-    assert any(p.startswith("Visit 1, day: is empty") for p in found)
+    assert any(p.startswith("Visit 1, day: is missing") for p in found)
     assert any(p.startswith("lesion t1, lesion name: is used twice (rows 1 and 2)") for p in found)
     assert any(p.startswith("row 3, lesion name: is empty") for p in found)
     assert any(p.startswith("lesion T1 at baseline, baseline size: is missing") for p in found)
@@ -521,123 +521,9 @@ def test_a_fractional_day_is_refused() -> None:
         }
     )
     case = cases.from_tables(lesions, visits, unit="mm", criteria="basic")
-    assert problems(case)[0] == (
-        "Visit 1, day: '56.5' is not a whole number of days. Fix: enter the days after "
-        "baseline (day 0) as a whole number from 1 to 36500, e.g. 56."
+    assert problems(case)[0].startswith(
+        "Visit 1, day: '56.5' is not a whole number of days after baseline"
     )
-
-
-ALLOWED_DAYS = "enter the days after baseline (day 0) as a whole number from 1 to 36500"
-
-
-@pytest.mark.parametrize(
-    ("typed", "message"),
-    [
-        ("-3", "Visit 1, day: '-3' is before baseline. Fix: " + ALLOWED_DAYS + "."),
-        (
-            "2.5",
-            "Visit 1, day: '2.5' is not a whole number of days. Fix: "
-            + ALLOWED_DAYS
-            + ", e.g. 56.",
-        ),
-        (
-            "40000",
-            "Visit 1, day: '40000' is more than 36500 days (100 years). Fix: " + ALLOWED_DAYS + ".",
-        ),
-        (
-            "0",
-            "Visit 1, day: '0' is the baseline's day; a follow-up visit comes after it. Fix: "
-            + ALLOWED_DAYS
-            + ".",
-        ),
-        ("", "Visit 1, day: is empty. Fix: " + ALLOWED_DAYS + ", e.g. 56."),
-        (
-            "8 weeks",
-            "Visit 1, day: '8 weeks' is not a whole number of days. Fix: "
-            + ALLOWED_DAYS
-            + ", e.g. 56.",
-        ),
-    ],
-)
-def test_a_typed_day_is_kept_as_typed_and_refused_with_the_days_allowed(
-    typed: str, message: str
-) -> None:
-    # Issue 14: the form's number column turned -3 into 3, 2.5 into 25, 40000 into 36500
-    # and ignored 0. The day is text now: kept as typed, and refused with its visit named.
-    lesions, visits = cases.to_tables(two_lesions())
-    visits.loc[visits.index[0], "day"] = typed
-    case = cases.from_tables(lesions, visits, unit="mm", criteria="recist1.1")
-    shown = cases.to_tables(case)[1]["day"].tolist()
-    assert shown == [typed]
-    assert problems(case) == [message]
-
-
-def test_a_day_written_with_a_leading_zero_is_read_and_kept() -> None:
-    case = two_lesions()
-    case = Case(case.lesions, (VisitEntry(day="056"),), "mm", "recist1.1")
-    assert cases.to_tables(case)[1]["day"].tolist() == ["056"]
-    assert cases.assess(case).visits[0].day == 56
-    assert cases.decode(cases.encode(case)).visits[0].day == "056"
-
-
-def test_a_blank_form_has_editable_suggestions() -> None:
-    blank = Case.blank()
-    assert [row.name for row in blank.lesions] == ["T1", "T2", "T3"]
-    assert blank.unit == "mm"
-    assert [v.day for v in blank.visits] == [56]
-    # 56 → 112 → 168: each added visit keeps the interval; after 28 and 42, 56.
-    assert [v.day for v in blank.with_visit().with_visit().visits] == [56, 112, 168]
-    two = Case(visits=(VisitEntry(day=28), VisitEntry(day="42")))
-    assert two.with_visit().visits[-1].day == 56
-    assert Case(visits=(VisitEntry(day="soon"),)).with_visit().visits[-1].day is None
-
-
-def test_only_the_rows_typed_into_count() -> None:
-    # Two lesions typed into a blank form: the third row, still only "T3", is unused.
-    blank = Case.blank()
-    rows = (
-        LesionEntry("T1", baseline="52", sizes=("20",)),
-        LesionEntry("T2", baseline="31", sizes=("11",)),
-        blank.lesions[2],
-    )
-    series = cases.assess(Case(rows, blank.visits, blank.unit, "recist1.1"))
-    # 83 mm → 31 mm: −62.7 %, PR on day 56.
-    assert series.visits[0].response is Response.PR
-    assert [lesion.name for lesion in series.visits[0].lesions] == ["T1", "T2"]
-    # A row given a name of its own is checked, not ignored.
-    named = Case((*rows[:2], LesionEntry("liver", sizes=("",))), blank.visits, "mm", "recist1.1")
-    assert "lesion liver at baseline, baseline size: is missing" in problems(named)[0]
-
-
-def test_an_unnamed_row_is_asked_for_its_suggested_name() -> None:
-    case = Case(
-        (
-            LesionEntry("T1", baseline="52", sizes=("20",)),
-            LesionEntry("", baseline="31", sizes=("11",)),
-        ),
-        (VisitEntry(day=56),),
-        "mm",
-    )
-    assert problems(case) == [
-        "row 2, lesion name: is empty. Fix: give the lesion a name (e.g. T2), or clear the whole row."
-    ]
-
-
-@pytest.mark.parametrize("baseline", ["-3", "0.0001"])
-def test_a_bad_baseline_is_not_told_to_enter_0(baseline: str) -> None:
-    # 0 is refused at baseline, so the hint must not send the user to it.
-    case = Case((LesionEntry("T1", baseline=baseline, sizes=("20",)),), (VisitEntry(day=56),), "mm")
-    (found,) = problems(case)
-    assert found.endswith(
-        "Fix: enter the size measured at baseline (more than 0), or remove the lesion if it "
-        "was not there."
-    )
-    assert "enter 0" not in found
-
-
-def test_a_follow_up_still_hears_that_0_means_gone() -> None:
-    (found,) = problems(two_lesions(t1="-3"))
-    assert "enter 0 for a lesion that has disappeared" in found
 
 
 # --------------------------------------------------------------------------- results, tables, charts
@@ -870,7 +756,7 @@ def test_a_good_payload_decodes() -> None:
         ({**GOOD, "v": 2}, "has version 2; this app reads version 1"),
         ({**GOOD, "c": "recist2"}, "names unknown criteria 'recist2'"),
         ({**GOOD, "u": "in"}, "names unknown unit 'in'"),
-        ({**GOOD, "V": [["", 5.5, "", 0]]}, "has a visit day that is not a whole number of days"),
+        ({**GOOD, "V": [["", "56", "", 0]]}, "has a visit day that is not a whole number of days"),
         ({**GOOD, "V": [["", 56, "", 2]]}, "has a new-lesion flag that is not 0 or 1"),
         ({**GOOD, "V": [["", 56, "gone", 0]]}, "has an unknown non-target status 'gone'"),
         (
@@ -1002,47 +888,3 @@ def test_percent_reads_numpy_floats_and_says_undefined_for_nan() -> None:
 
     assert percent(np.float64(-0.3), [np.float64(0.3)]) == "−30.0 %"
     assert percent(float("nan")) == percent(float("inf")) == "undefined"
-
-
-def test_held_points_are_marked_and_named() -> None:
-    # RECIST FAQ: 100 → 70 (−30 %, PR) → 80 mm (above the 70 mm PR line, +14.3 % from the
-    # nadir: not PD). The FAQ holds PR; the chart must say the 80 mm point is held.
-    case = Case(
-        (LesionEntry("T1", baseline="100", sizes=("70", "80")),),
-        (VisitEntry(day=56), VisitEntry("Week 16", 112)),
-        "mm",
-        "recist1.1",
-    )
-    points = cases.sum_points(cases.assess(case))
-    assert points["held"].tolist() == [False, False, True]
-    assert points["label"].tolist() == ["baseline", "PR", "PR (held)"]
-    assert cases.held_note(cases.assess(case)).startswith(
-        "Held: Week 16 (day 112) is PR (held) although its sum is above the partial-response line"
-    )
-    strict = cases.assess(Case(case.lesions, case.visits, "mm", "recist1.1", per_time_point=True))
-    assert [a.response.value for a in strict.visits] == ["PR", "SD"]
-    assert strict.criteria.title == "RECIST 1.1 (per time point, no PR hold)"
-    assert cases.sum_points(strict)["held"].tolist() == [False, False, False]
-
-
-def test_the_per_time_point_reading_travels_in_the_share_link() -> None:
-    case = Case.blank()
-    strict = Case(case.lesions, case.visits, "mm", "recist1.1", per_time_point=True)
-    assert cases.decode(cases.encode(strict)) == strict
-    assert cases.decode(cases.encode(case)).per_time_point is False
-
-
-def test_a_lymph_node_is_named_once_in_the_summary() -> None:
-    case = Case(
-        (LesionEntry("LN1", "lymph node", True, baseline="20", sizes=("8",)),),
-        (VisitEntry(day=56),),
-        "mm",
-        "recist1.1",
-    )
-    text = cases.summary_text(case, cases.assess(case))
-    assert "- LN1 (target, lymph node): baseline 20" in text
-    assert "lymph node, lymph node" not in text
-
-
-def test_the_share_link_has_its_slash() -> None:
-    assert cases.share_url("http://127.0.0.1:8501", "t") == "http://127.0.0.1:8501/?case=t"

@@ -609,36 +609,3 @@ def test_cdisc_notes_stay_one_line(tmp_path: Path) -> None:
     assert notes
     assert all(line.startswith("remission: note: ") for line in notes)
     assert "99\\nX\\x1b[31m" in notes[0]
-
-
-FAQ_CASE = (
-    "patient,visit,day,lesion,role,size_mm\n"
-    "F1,baseline,0,T1,target,100\n"
-    "F1,week 8,56,T1,target,70\n"
-    "F1,week 16,112,T1,target,80\n"
-)
-"""The RECIST FAQ's example: 100 → 70 → 80 mm (−30 % is PR; 80 is +14 % from the nadir)."""
-
-
-def test_per_time_point_reads_each_visit_on_its_own() -> None:
-    # Held (FAQ): PR, PR. Per time point (section 4.3.1): 80 mm is −20 % from baseline, SD.
-    code, out, _ = run("assess", "-", "--criteria", "recist1.1", stdin=FAQ_CASE)
-    held = pd.read_csv(io.StringIO(out))
-    assert code == 0
-    assert held["response"].tolist()[1:] == ["PR", "PR"]
-    code, out, _ = run("assess", "-", "--criteria", "recist1.1", "--per-time-point", stdin=FAQ_CASE)
-    strict = pd.read_csv(io.StringIO(out))
-    assert code == 0
-    assert strict["response"].tolist()[1:] == ["PR", "SD"]
-    # The result names the reading.
-    assert "RECIST 1.1 (per time point, no PR hold)" in strict["explanation"].iloc[2]
-    assert "per time point" not in held["explanation"].iloc[2]
-
-
-def test_compare_per_time_point() -> None:
-    code, out, _ = run("compare", "-", "--per-time-point", stdin=FAQ_CASE)
-    wide = pd.read_csv(io.StringIO(out))
-    assert code == 0
-    # basic/WHO: −20 % is SD, RECIST 1.0: SD; RECIST 1.1 per time point: SD too.
-    last = wide.iloc[2]
-    assert [last[name] for name in ("basic", "who", "recist1.0", "recist1.1")] == ["SD"] * 4

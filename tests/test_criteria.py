@@ -167,16 +167,3 @@ def test_each_row_cites_where_its_rule_is_written() -> None:
     assert "section 4.4.2" in source(BASIC, Response.NE, None, False)
     assert "section 4.4.2" in source(WHO, Response.NE, None, False)
     assert "section 4.4.2" in str(WHO.not_evaluable.citation)
-
-
-def test_per_time_point_drops_the_hold_and_says_so() -> None:
-    from remission.criteria import RECIST_1_1, per_time_point
-
-    strict = per_time_point(RECIST_1_1)
-    assert strict.holds_response is None
-    assert strict.title == "RECIST 1.1 (per time point, no PR hold)"
-    assert strict.name == RECIST_1_1.name
-    # Everything else is the same set.
-    assert strict.partial == RECIST_1_1.partial
-    assert strict.progression == RECIST_1_1.progression
-    assert per_time_point(strict) is strict

@@ -856,19 +856,3 @@ def test_bytes_cells_are_read_as_utf8_text_or_named() -> None:
         read_table(frame.assign(patient=[b"P1", b"\xff"]))
     (problem,) = caught.value.problems
     assert (problem.where, problem.field) == ("row 3", "patient")
-
-
-def test_an_unclosed_quote_is_reported_at_the_row_it_opens() -> None:
-    # Row 3 opens a quote that is never closed: the reader takes row 4 into its cell.
-    # The problem is on row 3, where the user must look, not row 4 where the cell ended.
-    text = (
-        "patient,visit,day,lesion,role,size_mm\n"
-        "P1,base,0,T1,target,30\n"
-        'P1,w8,56,T1,target,"20\n'
-        "P1,w16,112,T1,target,25\n"
-    )
-    with pytest.raises(InvalidInput) as caught:
-        read_table(text)
-    (problem,) = caught.value.problems
-    assert problem.where.startswith("row 3")
-    assert problem.field == "size_mm"
